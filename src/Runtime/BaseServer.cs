@@ -1,0 +1,557 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using SocketServer.Internal;
+
+namespace SocketServer;
+
+/// <summary>
+/// The superclass of every server: Python's <c>socketserver.BaseServer</c>. It owns the serving loop
+/// (<see cref="ServeForever()"/>, <see cref="HandleRequest"/>, <see cref="Shutdown"/>) and the request
+/// path, whose steps are virtual so subclasses and mix-ins can replace them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One request travels <see cref="GetRequest"/> → <see cref="VerifyRequest"/> →
+/// <see cref="ProcessRequest"/> → <see cref="FinishRequest"/> (a new handler: <c>Setup</c>, <c>Handle</c>,
+/// <c>Finish</c>) → <see cref="ShutdownRequest"/> → <see cref="CloseRequest"/>. If <see cref="VerifyRequest"/>
+/// returns <see langword="false"/>, no handler is created and only <see cref="ShutdownRequest"/> runs. An
+/// exception from any step after <see cref="GetRequest"/> goes to <see cref="HandleError"/>, the request is
+/// shut down, and the server goes on serving.
+/// </para>
+/// <para>
+/// As in Python, the constructors of the concrete servers call <see cref="ServerBind"/> and
+/// <see cref="ServerActivate"/> (unless <c>bindAndActivate</c> is <see langword="false"/>), so overrides of those
+/// steps and of the settings they read (<see cref="AllowReuseAddress"/>, <see cref="RequestQueueSize"/>, …) run
+/// before the constructor of a subclass has run its body: give such settings initial values with property or
+/// field initializers, or construct with <c>bindAndActivate: false</c>, set them, then bind and activate.
+/// </para>
+/// <para><see cref="Dispose()"/> calls <see cref="ServerClose"/> (Python's <c>with</c> block); it never calls <see cref="Shutdown"/>.</para>
+/// </remarks>
+public abstract class BaseServer : IDisposable
+{
+    /// <summary>The poll interval of <see cref="ServeForever()"/>: half a second, as in Python.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>
+    /// The default <see cref="RequestQueueSize"/>: the largest backlog the system allows. The operating
+    /// system caps the value passed to <c>listen()</c> at its own maximum (<c>net.core.somaxconn</c> on Linux,
+    /// <c>SOMAXCONN</c> on Windows), as CPython 3.15 does. Python's old default of 5 refuses connections under
+    /// any real load.
+    /// </summary>
+    public const int DefaultRequestQueueSize = int.MaxValue;
+
+    private readonly object _stateGate = new();
+    private readonly ManualResetEventSlim _isShutDown = new(initialState: false);
+    private volatile bool _shutdownRequested;
+    private volatile bool _closed;
+    private volatile Thread? _servingThread;
+    private volatile ServerWakeup? _wakeup;
+    private TimeSpan? _timeout;
+    private int _requestQueueSize = DefaultRequestQueueSize;
+
+    /// <summary>Stores the address and the handler factory (Python's <c>BaseServer(server_address, RequestHandlerClass)</c>).</summary>
+    /// <param name="serverAddress">The address the server listens on.</param>
+    /// <param name="requestHandlerFactory">Creates a new handler for each request.</param>
+    protected BaseServer(EndPoint serverAddress, Func<BaseRequestHandler> requestHandlerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(serverAddress);
+        ArgumentNullException.ThrowIfNull(requestHandlerFactory);
+        ServerAddress = serverAddress;
+        RequestHandlerFactory = requestHandlerFactory;
+    }
+
+    /// <summary>
+    /// The address the server listens on. After <see cref="ServerBind"/> it is the address actually bound:
+    /// for port 0, the port the system chose; for a Unix server, the socket path.
+    /// </summary>
+    public EndPoint ServerAddress { get; protected set; }
+
+    /// <summary>Creates a new request handler for each request (Python's <c>RequestHandlerClass</c>).</summary>
+    public Func<BaseRequestHandler> RequestHandlerFactory { get; }
+
+    /// <summary>The socket the server listens on (a listening socket, or the datagram socket of a UDP server).</summary>
+    public abstract Socket Socket { get; }
+
+    /// <summary>The protocol family of <see cref="Socket"/>, taken from the address: an IPv6 address gives an IPv6 server.</summary>
+    public AddressFamily AddressFamily => Socket.AddressFamily;
+
+    /// <summary>The type of <see cref="Socket"/>: <see cref="SocketType.Stream"/> or <see cref="SocketType.Dgram"/>.</summary>
+    public abstract SocketType SocketType { get; }
+
+    /// <summary>
+    /// How long <see cref="HandleRequest"/> waits for a request before it calls <see cref="HandleTimeout"/>;
+    /// <see langword="null"/> (the default) waits forever. A receive timeout set on <see cref="Socket"/> also counts:
+    /// the smaller of the two wins. <see cref="ServeForever()"/> ignores it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public virtual TimeSpan? Timeout
+    {
+        get => _timeout;
+        set
+        {
+            if (value is { } timeout && timeout < TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A timeout is zero or positive; use null to wait forever.");
+            }
+
+            _timeout = value == System.Threading.Timeout.InfiniteTimeSpan ? null : value;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="ServerBind"/> sets <c>SO_REUSEADDR</c> (only that option; see the README for how
+    /// .NET differs from CPython here). <see langword="false"/> by default, as in Python.
+    /// </summary>
+    public virtual bool AllowReuseAddress { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="ServerBind"/> sets <c>SO_REUSEPORT</c> on an IP socket, so several servers (or
+    /// processes) can listen on one port and the kernel spreads connections among them. Ignored for Unix
+    /// sockets and where the option does not exist, as in Python. <see langword="false"/> by default.
+    /// </summary>
+    public virtual bool AllowReusePort { get; set; }
+
+    /// <summary>
+    /// The backlog passed to <c>listen()</c> by <see cref="ServerActivate"/>: how many connections wait to be
+    /// accepted while the server is busy. Defaults to <see cref="DefaultRequestQueueSize"/> (the system maximum).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public virtual int RequestQueueSize
+    {
+        get => _requestQueueSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _requestQueueSize = value;
+        }
+    }
+
+    /// <summary>True once <see cref="ServerClose"/> (or <see cref="Dispose()"/>) has run.</summary>
+    protected bool IsClosed => _closed;
+
+    /// <summary>The file descriptor (socket handle) the server listens on, or -1 once the server is closed.</summary>
+    /// <returns>The descriptor, for a selector that watches several servers in one process.</returns>
+    public virtual int Fileno() => _closed ? -1 : checked((int)Socket.Handle);
+
+    /// <summary>
+    /// Handles one request: waits for it (at most <see cref="Timeout"/>, or the socket's own timeout if that is
+    /// smaller), then runs <see cref="GetRequest"/>, <see cref="VerifyRequest"/> and <see cref="ProcessRequest"/>.
+    /// If no request arrives in time, calls <see cref="HandleTimeout"/> and returns. Returns without handling
+    /// anything if the server is closed by another thread while waiting.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
+    public void HandleRequest()
+    {
+        ServerWakeup wakeup = PrepareToWait();
+        TimeSpan? timeout = EffectiveRequestTimeout();
+        long started = Stopwatch.GetTimestamp();
+        TimeSpan wait = timeout ?? System.Threading.Timeout.InfiniteTimeSpan;
+        while (true)
+        {
+            if (WaitForRequest(wakeup, wait))
+            {
+                HandleRequestNoBlock();
+                return;
+            }
+
+            if (_closed)
+            {
+                return;
+            }
+
+            if (timeout is { } limit)
+            {
+                wait = limit - Stopwatch.GetElapsedTime(started);
+                if (wait <= TimeSpan.Zero)
+                {
+                    HandleTimeout();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Handles requests until <see cref="Shutdown"/> is called, polling every <see cref="DefaultPollInterval"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ServeForever()"/> is already running on another thread.</exception>
+    public void ServeForever() => ServeForever(DefaultPollInterval);
+
+    /// <summary>
+    /// Handles requests until <see cref="Shutdown"/> is called or the server is closed by another thread.
+    /// Calls <see cref="ServiceActions"/> every <paramref name="pollInterval"/> and after each request.
+    /// Ignores <see cref="Timeout"/>.
+    /// </summary>
+    /// <param name="pollInterval">
+    /// How often <see cref="ServiceActions"/> runs while no request arrives;
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> runs it only after requests. Unlike Python, the
+    /// interval does not delay <see cref="Shutdown"/>: the loop is woken at once.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pollInterval"/> is negative.</exception>
+    /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ServeForever()"/> is already running on another thread.</exception>
+    public void ServeForever(TimeSpan pollInterval)
+    {
+        if (pollInterval < TimeSpan.Zero && pollInterval != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pollInterval), pollInterval, "The poll interval is zero or positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        ServerWakeup wakeup;
+        lock (_stateGate)
+        {
+            ThrowIfClosed();
+            if (_servingThread is { } other)
+            {
+                throw new InvalidOperationException(
+                    $"ServeForever() is already running on thread '{other.Name ?? other.ManagedThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture)}'; a server has one serving loop.");
+            }
+
+            wakeup = _wakeup ??= new ServerWakeup();
+            _servingThread = Thread.CurrentThread;
+            _isShutDown.Reset();
+        }
+
+        try
+        {
+            while (!_shutdownRequested && !_closed)
+            {
+                bool ready = WaitForRequest(wakeup, pollInterval);
+
+                // A Shutdown() that arrived together with a connection wins: once shutdown was
+                // requested, no further request is handled (CPython bpo-35017).
+                if (_shutdownRequested || _closed)
+                {
+                    break;
+                }
+
+                if (ready)
+                {
+                    HandleRequestNoBlock();
+                }
+
+                ServiceActions();
+            }
+        }
+        finally
+        {
+            lock (_stateGate)
+            {
+                _shutdownRequested = false;
+                _servingThread = null;
+                _isShutDown.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells the <see cref="ServeForever()"/> loop to stop and waits until it has. Call it from another thread
+    /// than the one running the loop. If the loop has not started yet, waits for it to start; it then returns
+    /// at once. Returns at once if the server is closed and not serving.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called on the thread that runs <see cref="ServeForever()"/> (from a handler of a synchronous server, or
+    /// from <see cref="ServiceActions"/>/<see cref="HandleTimeout"/>): that would wait for itself forever.
+    /// </exception>
+    public void Shutdown()
+    {
+        if (_servingThread == Thread.CurrentThread)
+        {
+            throw new InvalidOperationException(
+                "Shutdown() was called on the thread that runs ServeForever() (from a handler of a synchronous server, " +
+                "or from ServiceActions()/HandleTimeout()). Shutdown() waits for that loop to stop, and the loop cannot stop " +
+                "while it runs this call: a deadlock (Python hangs here). Call it from another thread, " +
+                "for example `_ = Task.Run(server.Shutdown);`, or use a Threading server.");
+        }
+
+        ServerWakeup? wakeup;
+        lock (_stateGate)
+        {
+            _shutdownRequested = true;
+            wakeup = _wakeup;
+        }
+
+        wakeup?.Signal();
+        _isShutDown.Wait();
+    }
+
+    /// <summary>
+    /// Called by <see cref="ServeForever()"/> on every poll and after every request. Does nothing by default;
+    /// override it for periodic work (the Forking mix-in reaps children here).
+    /// </summary>
+    public virtual void ServiceActions()
+    {
+    }
+
+    /// <summary>
+    /// Cleans up the server: stops accepting and releases its socket. Idempotent. A <see cref="ServeForever()"/>
+    /// loop running on another thread returns. Mix-ins extend it (the Threading mix-in then waits for its
+    /// request threads).
+    /// </summary>
+    public virtual void ServerClose()
+    {
+        ServerWakeup? wakeup;
+        lock (_stateGate)
+        {
+            _closed = true;
+            wakeup = _wakeup;
+            if (_servingThread is null)
+            {
+                // Nobody serves and nobody will: release a Shutdown() that waits for a loop.
+                _isShutDown.Set();
+            }
+        }
+
+        if (wakeup is not null)
+        {
+            wakeup.Signal();
+            wakeup.Dispose();
+        }
+    }
+
+    /// <summary>Closes the server: calls <see cref="ServerClose"/>. Never calls <see cref="Shutdown"/>.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Binds <see cref="Socket"/> to <see cref="ServerAddress"/>. Called by the constructor; does nothing here.</summary>
+    public virtual void ServerBind()
+    {
+    }
+
+    /// <summary>Activates the server (for a stream server, <c>listen()</c>). Called by the constructor; does nothing here.</summary>
+    public virtual void ServerActivate()
+    {
+    }
+
+    /// <summary>Accepts a request: returns the request object and the client's address.</summary>
+    /// <returns>
+    /// For a stream server, the connected <see cref="System.Net.Sockets.Socket"/>; for a datagram server, a
+    /// <see cref="DatagramRequest"/>. The client address is <see langword="null"/> for an unbound Unix socket.
+    /// </returns>
+    public abstract (object Request, EndPoint? ClientAddress) GetRequest();
+
+    /// <summary>
+    /// Decides whether to handle a request; <see langword="false"/> rejects it (no handler is created and the
+    /// request is shut down). Override for access control. Returns <see langword="true"/> by default.
+    /// </summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <returns>Whether to process the request.</returns>
+    public virtual bool VerifyRequest(object request, EndPoint? clientAddress) => true;
+
+    /// <summary>
+    /// Processes a verified request: here, <see cref="FinishRequest"/> then <see cref="ShutdownRequest"/> on the
+    /// calling thread. Mix-ins replace it to run the request on a new thread or elsewhere.
+    /// </summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    public virtual void ProcessRequest(object request, EndPoint? clientAddress)
+    {
+        FinishRequest(request, clientAddress);
+        ShutdownRequest(request);
+    }
+
+    /// <summary>
+    /// Creates a handler with <see cref="RequestHandlerFactory"/> and runs it: <c>Setup</c>, <c>Handle</c>,
+    /// <c>Finish</c> (<c>Finish</c> runs even if <c>Handle</c> throws; neither runs if <c>Setup</c> throws).
+    /// </summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <exception cref="InvalidOperationException">The factory returned <see langword="null"/>.</exception>
+    public virtual void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        BaseRequestHandler handler = RequestHandlerFactory()
+            ?? throw new InvalidOperationException("The request handler factory returned null; it must return a new handler for each request.");
+        handler.Run(request, clientAddress, this);
+    }
+
+    /// <summary>Ends a request; here it only calls <see cref="CloseRequest"/>. A TCP server shuts the connection down first.</summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    public virtual void ShutdownRequest(object request) => CloseRequest(request);
+
+    /// <summary>Releases what a request holds. Does nothing here; a stream server closes the connection.</summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    public virtual void CloseRequest(object request)
+    {
+    }
+
+    /// <summary>
+    /// Reports an exception thrown while processing a request. By default writes Python's block to standard
+    /// error: a line of dashes, the client's address, the exception with its stack trace, a line of dashes.
+    /// The server then goes on serving.
+    /// </summary>
+    /// <param name="request">The request being processed.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="exception">What was thrown.</param>
+    public virtual void HandleError(object request, EndPoint? clientAddress, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ServerErrors.WriteReport(clientAddress, exception);
+    }
+
+    /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes without a request. Does nothing by default.</summary>
+    public virtual void HandleTimeout()
+    {
+    }
+
+    /// <summary>Calls <see cref="ServerClose"/> when <paramref name="disposing"/> is true.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ServerClose();
+        }
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> if the server was closed.</summary>
+    protected void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new ObjectDisposedException(
+                GetType().FullName,
+                "The server was closed (ServerClose() or Dispose()); a closed server cannot serve again. Create a new server.");
+        }
+    }
+
+    private ServerWakeup PrepareToWait()
+    {
+        lock (_stateGate)
+        {
+            ThrowIfClosed();
+            return _wakeup ??= new ServerWakeup();
+        }
+    }
+
+    private TimeSpan? EffectiveRequestTimeout()
+    {
+        TimeSpan? timeout = Timeout;
+        int socketTimeout;
+        try
+        {
+            socketTimeout = Socket.ReceiveTimeout;
+        }
+        catch (ObjectDisposedException)
+        {
+            return timeout;
+        }
+
+        if (socketTimeout <= 0)
+        {
+            return timeout;
+        }
+
+        TimeSpan fromSocket = TimeSpan.FromMilliseconds(socketTimeout);
+        return timeout is { } own && own < fromSocket ? own : fromSocket;
+    }
+
+    /// <summary>Waits until the listening socket is readable, the wait elapses, or another thread wakes the loop.</summary>
+    private bool WaitForRequest(ServerWakeup wakeup, TimeSpan wait)
+    {
+        var readable = new List<Socket>(2) { Socket, wakeup.Socket };
+        try
+        {
+            Socket.Select(readable, null, null, ToMicroseconds(wait));
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        catch (SocketException) when (_closed)
+        {
+            return false;
+        }
+
+        if (readable.Contains(wakeup.Socket))
+        {
+            wakeup.Drain();
+        }
+
+        return !_closed && readable.Contains(Socket);
+    }
+
+    private void HandleRequestNoBlock()
+    {
+        object request;
+        EndPoint? clientAddress;
+        try
+        {
+            (request, clientAddress) = GetRequest();
+        }
+        catch (SocketException)
+        {
+            // As in Python: the client may have gone before accept(); wait for the next one.
+            return;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed by another thread.
+            return;
+        }
+
+        bool verified;
+        try
+        {
+            verified = VerifyRequest(request, clientAddress);
+        }
+        catch (Exception error)
+        {
+            // Python lets this escape serve_forever() and leaks the request; we report it like any other
+            // failure of the request and keep serving.
+            ReportAndShutdown(request, clientAddress, error);
+            return;
+        }
+
+        if (!verified)
+        {
+            ShutdownRequest(request);
+            return;
+        }
+
+        try
+        {
+            ProcessRequest(request, clientAddress);
+        }
+        catch (Exception error)
+        {
+            ReportAndShutdown(request, clientAddress, error);
+        }
+    }
+
+    private void ReportAndShutdown(object request, EndPoint? clientAddress, Exception error)
+    {
+        try
+        {
+            HandleError(request, clientAddress, error);
+        }
+        finally
+        {
+            ShutdownRequest(request);
+        }
+    }
+
+    private static int ToMicroseconds(TimeSpan wait)
+    {
+        if (wait == System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            return -1;
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        // Socket.Select takes an int of microseconds (about 35 minutes); a longer wait is done in slices
+        // by the callers' loops.
+        double microseconds = Math.Ceiling(wait.TotalMicroseconds);
+        return microseconds >= int.MaxValue ? int.MaxValue : (int)microseconds;
+    }
+}

@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace SocketServer.IO;
+
+/// <summary>
+/// A read-only buffered stream with Python's <c>readline()</c>: the type of a handler's <c>RFile</c>. It reads
+/// from a connection (stream handlers) or from a received packet (datagram handlers).
+/// </summary>
+/// <remarks>
+/// <see cref="Stream.Read(byte[], int, int)"/> returns as soon as some bytes are available, as every .NET stream
+/// does; use <see cref="Stream.ReadExactly(Span{byte})"/> or <see cref="Stream.ReadAtLeast"/> for Python's
+/// "read <c>n</c> bytes or until end of stream". Disposing it does not close the connection.
+/// </remarks>
+public sealed class BufferedReadStream : Stream
+{
+    private readonly Stream? _source;
+    private readonly byte[] _buffer;
+    private readonly bool _unbuffered;
+    private int _position;
+    private int _length;
+    private bool _disposed;
+
+    /// <summary>Reads <paramref name="source"/> through a buffer.</summary>
+    /// <param name="source">The stream to read, e.g. a <see cref="System.Net.Sockets.NetworkStream"/> over a connection.</param>
+    /// <param name="bufferSize">
+    /// The buffer size in bytes; 0 reads unbuffered: a read never asks the source for more than the caller
+    /// wants, and <see cref="ReadLine"/> reads one byte at a time, so nothing past the line is consumed.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> is negative.</exception>
+    public BufferedReadStream(Stream source, int bufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegative(bufferSize);
+        _source = source;
+        _unbuffered = bufferSize == 0;
+        _buffer = new byte[_unbuffered ? 1 : bufferSize];
+    }
+
+    /// <summary>Reads the bytes of <paramref name="content"/> (a datagram) without copying them.</summary>
+    /// <param name="content">All the data there is; the stream ends after it.</param>
+    public BufferedReadStream(byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        _buffer = content;
+        _length = content.Length;
+    }
+
+    /// <inheritdoc/>
+    public override bool CanRead => !_disposed;
+
+    /// <inheritdoc/>
+    public override bool CanSeek => false;
+
+    /// <inheritdoc/>
+    public override bool CanWrite => false;
+
+    /// <summary>Not supported: the stream has no known length.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Length => throw new NotSupportedException("A request stream has no known length; read until end of stream instead.");
+
+    /// <summary>Not supported: the stream cannot seek.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Position
+    {
+        get => throw new NotSupportedException("A request stream cannot seek.");
+        set => throw new NotSupportedException("A request stream cannot seek.");
+    }
+
+    /// <summary>
+    /// Reads one line: bytes up to and including the next <c>'\n'</c>, at most <paramref name="limit"/> bytes, or
+    /// up to the end of the stream. Returns an empty array at the end of the stream.
+    /// </summary>
+    /// <param name="limit">The most bytes to return; negative (the default) for no limit.</param>
+    /// <returns>The line, including its <c>'\n'</c> if one was read.</returns>
+    public byte[] ReadLine(int limit = -1)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        List<byte[]>? parts = null;
+        int total = 0;
+        while (true)
+        {
+            if (_position == _length && !Fill(_buffer.Length))
+            {
+                break;
+            }
+
+            ReadOnlySpan<byte> available = _buffer.AsSpan(_position, _length - _position);
+            if (limit > 0 && available.Length > limit - total)
+            {
+                available = available[..(limit - total)];
+            }
+
+            int newline = available.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> taken = newline >= 0 ? available[..(newline + 1)] : available;
+            _position += taken.Length;
+            total += taken.Length;
+            if (parts is null && (newline >= 0 || total == limit))
+            {
+                // The whole line was in the buffer: one copy.
+                return taken.ToArray();
+            }
+
+            (parts ??= []).Add(taken.ToArray());
+            if (newline >= 0 || total == limit)
+            {
+                break;
+            }
+        }
+
+        return Concatenate(parts, total);
+    }
+
+    /// <summary>Reads lines until the end of the stream (Python's <c>for line in rfile</c>).</summary>
+    /// <returns>Each line, including its <c>'\n'</c> (the last one may lack it).</returns>
+    public IEnumerable<byte[]> ReadLines()
+    {
+        while (true)
+        {
+            byte[] line = ReadLine();
+            if (line.Length == 0)
+            {
+                yield break;
+            }
+
+            yield return line;
+        }
+    }
+
+    /// <summary>Reads everything up to the end of the stream (Python's <c>rfile.read()</c>).</summary>
+    /// <returns>The remaining bytes.</returns>
+    public byte[] ReadToEnd()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var rest = new MemoryStream();
+        rest.Write(_buffer, _position, _length - _position);
+        _position = _length;
+        _source?.CopyTo(rest);
+        return rest.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    /// <inheritdoc/>
+    public override int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_position == _length)
+        {
+            if (_source is null)
+            {
+                return 0;
+            }
+
+            if (_unbuffered || buffer.Length >= _buffer.Length)
+            {
+                // Nothing buffered and the caller wants at least a buffer's worth: read straight into its memory.
+                return _source.Read(buffer);
+            }
+
+            if (!Fill(_buffer.Length))
+            {
+                return 0;
+            }
+        }
+
+        int count = Math.Min(buffer.Length, _length - _position);
+        _buffer.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    /// <inheritdoc/>
+    public override int ReadByte()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_position == _length && !Fill(_buffer.Length))
+        {
+            return -1;
+        }
+
+        return _buffer[_position++];
+    }
+
+    /// <summary>Does nothing: the stream is read-only.</summary>
+    public override void Flush()
+    {
+    }
+
+    /// <summary>Not supported: the stream cannot seek.</summary>
+    /// <param name="offset">Unused.</param>
+    /// <param name="origin">Unused.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A request stream cannot seek.");
+
+    /// <summary>Not supported: the stream is read-only.</summary>
+    /// <param name="value">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override void SetLength(long value) => throw new NotSupportedException("A request stream is read-only.");
+
+    /// <summary>Not supported: the stream is read-only; write the reply to the handler's <c>WFile</c>.</summary>
+    /// <param name="buffer">Unused.</param>
+    /// <param name="offset">Unused.</param>
+    /// <param name="count">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("RFile is read-only; write the reply to WFile.");
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _source?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static byte[] Concatenate(List<byte[]>? parts, int total)
+    {
+        if (parts is null)
+        {
+            return [];
+        }
+
+        var line = new byte[total];
+        int offset = 0;
+        foreach (byte[] part in parts)
+        {
+            part.CopyTo(line, offset);
+            offset += part.Length;
+        }
+
+        return line;
+    }
+
+    /// <summary>Refills the empty buffer from the source; false at the end of the stream.</summary>
+    private bool Fill(int count)
+    {
+        if (_source is null)
+        {
+            return false;
+        }
+
+        _position = 0;
+        _length = _source.Read(_buffer, 0, count);
+        return _length > 0;
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace SocketServer.Internal;
+
+/// <summary>
+/// The few POSIX calls the runtime needs that <see cref="System.Net.Sockets.Socket"/> does not expose.
+/// Linux and macOS only; callers check <see cref="IsSupported"/> first.
+/// </summary>
+internal static partial class Libc
+{
+    private const string LibraryName = "libc";
+
+    static Libc()
+    {
+        // "libc" is not a file name dlopen() can find on every distribution (libc.so is a linker
+        // script that only exists with the -dev package), so map it to the real shared object.
+        NativeLibrary.SetDllImportResolver(typeof(Libc).Assembly, ResolveLibc);
+    }
+
+    /// <summary>True where the calls below are available (Linux and macOS).</summary>
+    public static bool IsSupported => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
+
+    /// <summary><c>fcntl(F_DUPFD_CLOEXEC)</c>: the command number differs between Linux and macOS.</summary>
+    public static int DuplicateCloseOnExec => OperatingSystem.IsLinux() ? 1030 : 67;
+
+    [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport(LibraryName, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, ReadOnlySpan<byte> socketAddress, int socketAddressLength);
+
+    [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    private static IntPtr ResolveLibc(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (libraryName != LibraryName)
+        {
+            return IntPtr.Zero;
+        }
+
+        string realName = OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.dylib" : "libc.so.6";
+        return NativeLibrary.TryLoad(realName, assembly, searchPath, out IntPtr handle) ? handle : IntPtr.Zero;
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using SocketServer.IO;
+
+namespace SocketServer;
+
+/// <summary>
+/// A handler for stream servers (TCP, Unix stream): Python's <c>socketserver.StreamRequestHandler</c>. Read the
+/// request from <see cref="RFile"/>, write the reply to <see cref="WFile"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="WFile"/> is unbuffered by default (<see cref="WBufSize"/> = 0): each write sends every byte
+/// before it returns. With <see cref="WBufSize"/> &gt; 0 writes are buffered and flushed in <see cref="Finish"/>.
+/// <see cref="RFile"/> is buffered (<see cref="RBufSize"/> = -1), so once you read through it, read only through
+/// it; with <see cref="RBufSize"/> = 0 it never reads past what you asked for.
+/// </remarks>
+public abstract class StreamRequestHandler : BaseRequestHandler
+{
+    /// <summary>The buffer size used when <see cref="RBufSize"/> or <see cref="WBufSize"/> is negative: 8192 bytes, Python's default.</summary>
+    public const int DefaultBufferSize = 8192;
+
+    /// <summary>
+    /// The read buffer size of <see cref="RFile"/>: negative (default -1) for <see cref="DefaultBufferSize"/>, 0 for
+    /// unbuffered (reads never go past what was asked for), or a size in bytes.
+    /// </summary>
+    public virtual int RBufSize { get; set; } = -1;
+
+    /// <summary>
+    /// The write buffer size of <see cref="WFile"/>: 0 (default) for unbuffered, negative for
+    /// <see cref="DefaultBufferSize"/>, or a size in bytes. Buffered output is flushed in <see cref="Finish"/>.
+    /// </summary>
+    public virtual int WBufSize { get; set; }
+
+    /// <summary>
+    /// A send and receive timeout for the connection, set in <see cref="Setup"/>; <see langword="null"/> (default)
+    /// for none. A read or write that takes longer throws an <see cref="IOException"/> (reaching
+    /// <see cref="BaseServer.HandleError"/> unless you catch it).
+    /// </summary>
+    public virtual TimeSpan? Timeout { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Setup"/> disables Nagle's algorithm (sets <c>TCP_NODELAY</c>) so small writes go out at
+    /// once. <see langword="false"/> by default. Ignored for Unix-domain connections, which have no such option.
+    /// </summary>
+    public virtual bool DisableNagleAlgorithm { get; set; }
+
+    /// <summary>The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>).</summary>
+    public Socket Connection { get; private set; } = null!;
+
+    /// <summary>Reads the request: a buffered stream with <see cref="BufferedReadStream.ReadLine"/>.</summary>
+    public BufferedReadStream RFile { get; private set; } = null!;
+
+    /// <summary>Writes the reply to the client.</summary>
+    public Stream WFile { get; private set; } = null!;
+
+    /// <summary>Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, and creates <see cref="RFile"/> and <see cref="WFile"/>.</summary>
+    /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
+    public override void Setup()
+    {
+        Connection = Request as Socket ?? throw new InvalidOperationException(
+            $"{GetType().Name} is a StreamRequestHandler, which serves connections (TcpServer, UnixStreamServer), but {Server.GetType().Name} " +
+            $"delivered a {Request.GetType().Name}. Derive the handler from DatagramRequestHandler for a datagram server.");
+        if (Timeout is { } timeout)
+        {
+            int milliseconds = timeout == System.Threading.Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds)));
+            Connection.ReceiveTimeout = milliseconds;
+            Connection.SendTimeout = milliseconds;
+        }
+
+        if (DisableNagleAlgorithm && Connection.ProtocolType == ProtocolType.Tcp)
+        {
+            Connection.NoDelay = true;
+        }
+
+        RFile = new BufferedReadStream(new NetworkStream(Connection, ownsSocket: false), RBufSize < 0 ? DefaultBufferSize : RBufSize);
+        var output = new SocketWriteStream(Connection);
+        WFile = WBufSize == 0 ? output : new BufferedStream(output, WBufSize < 0 ? DefaultBufferSize : WBufSize);
+    }
+
+    /// <summary>
+    /// Flushes <see cref="WFile"/> and closes both streams (not the connection: the server shuts it down next).
+    /// A client that has already gone is not an error here, as in Python.
+    /// </summary>
+    public override void Finish()
+    {
+        try
+        {
+            WFile.Flush();
+            WFile.Dispose();
+        }
+        catch (IOException)
+        {
+            // A final socket error (the client closed, or reset the connection): nobody is left to read the reply.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The handler closed WFile itself.
+        }
+
+        RFile.Dispose();
+    }
+}
