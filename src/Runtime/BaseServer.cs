@@ -287,16 +287,33 @@ public abstract class BaseServer : IDisposable
     }
 
     /// <summary>
-    /// Cleans up the server: stops accepting and releases its socket. Idempotent. A <see cref="ServeForever()"/>
-    /// loop running on another thread returns. Mix-ins extend it (the Threading mix-in then waits for its
-    /// request threads).
+    /// Cleans up the server: stops accepting requests (see <see cref="StopAcceptingRequests"/>) and releases its
+    /// sockets. Idempotent. A <see cref="ServeForever()"/> loop running on another thread returns. Mix-ins extend
+    /// it: the Threading mix-in stops accepting, waits for its request threads, then lets this run.
     /// </summary>
     public virtual void ServerClose()
+    {
+        StopAcceptingRequests();
+        _wakeup?.Dispose();
+    }
+
+    /// <summary>
+    /// The first half of <see cref="ServerClose"/>: no request is taken after this, a waiting
+    /// <see cref="ServeForever()"/> or <see cref="HandleRequest"/> returns, and a <see cref="Shutdown"/> waiting for a
+    /// loop that will never run is released. A stream server also closes its listening socket here, so new
+    /// connections are refused while running requests finish; a datagram server keeps its socket, which running
+    /// handlers still need for their replies. Idempotent. Mix-ins that wait for running requests call this first.
+    /// </summary>
+    protected virtual void StopAcceptingRequests()
     {
         ServerWakeup? wakeup;
         lock (_stateGate)
         {
             _closed = true;
+
+            // Under the lock the loop takes on its way out, so ServeForever() cannot return before the
+            // listener is closed; and after _closed is set, so no GetRequest() runs on a closed listener.
+            CloseListener();
             wakeup = _wakeup;
             if (_servingThread is null)
             {
@@ -305,11 +322,12 @@ public abstract class BaseServer : IDisposable
             }
         }
 
-        if (wakeup is not null)
-        {
-            wakeup.Signal();
-            wakeup.Dispose();
-        }
+        wakeup?.Signal();
+    }
+
+    /// <summary>Closes the socket that takes new requests, if closing it is how this server stops accepting.</summary>
+    private protected virtual void CloseListener()
+    {
     }
 
     /// <summary>Closes the server: calls <see cref="ServerClose"/>. Never calls <see cref="Shutdown"/>.</summary>

@@ -91,11 +91,23 @@ public class TcpServer : BaseServer
     /// <summary>Starts listening with a backlog of <see cref="BaseServer.RequestQueueSize"/>.</summary>
     public override void ServerActivate() => Socket.Listen(RequestQueueSize);
 
-    /// <summary>Closes the listening socket (after the base class has stopped the loop). Idempotent.</summary>
+    /// <summary>Stops accepting, then closes the socket. Idempotent.</summary>
     public override void ServerClose()
     {
         base.ServerClose();
         _socket.Dispose();
+    }
+
+    /// <summary>
+    /// Closes a listening socket, so new connections are refused while running requests finish. A datagram
+    /// server keeps its socket: running handlers still reply through it.
+    /// </summary>
+    private protected override void CloseListener()
+    {
+        if (SocketType == SocketType.Stream)
+        {
+            _socket.Dispose();
+        }
     }
 
     /// <summary>Accepts a connection.</summary>

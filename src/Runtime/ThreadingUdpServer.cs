@@ -57,14 +57,20 @@ public class ThreadingUdpServer : UdpServer
     public override void ProcessRequest(object request, EndPoint? clientAddress) =>
         _threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
 
-    /// <summary>Closes the server, then waits for running request threads if <see cref="BlockOnClose"/> is set.</summary>
+    /// <summary>
+    /// Stops accepting requests (a stream server closes its listener), waits for running request threads if
+    /// <see cref="BlockOnClose"/> is set, then closes the server. A datagram server's socket stays open until
+    /// then, so running handlers can still reply.
+    /// </summary>
     public override void ServerClose()
     {
-        base.ServerClose();
+        StopAcceptingRequests();
         if (BlockOnClose)
         {
             _threading.JoinThreads();
         }
+
+        base.ServerClose();
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace SocketServer.Internal;
 
@@ -30,7 +29,7 @@ internal static class UnixSockets
             int fd = Libc.Fcntl(checked((int)created.Handle), Libc.DuplicateCloseOnExec, 0);
             if (fd < 0)
             {
-                throw new SocketException(Marshal.GetLastPInvokeError());
+                throw new SocketException(); // reads and translates errno
             }
 
             try
@@ -62,7 +61,7 @@ internal static class UnixSockets
             int fd = checked((int)handle.DangerousGetHandle());
             if (Libc.Bind(fd, address.Buffer.Span[..address.Size], address.Size) != 0)
             {
-                throw new SocketException(Marshal.GetLastPInvokeError());
+                throw new SocketException(); // reads and translates errno
             }
         }
         finally

@@ -59,7 +59,11 @@ public static class Clients
         if (transport.IsStream())
         {
             using Socket connection = Connect(server);
-            connection.Send(bytes);
+            if (bytes.Length > 0)
+            {
+                connection.Send(bytes);
+            }
+
             return ReadToEnd(connection);
         }
 
