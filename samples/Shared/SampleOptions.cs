@@ -1,0 +1,53 @@
+namespace SocketServer.Samples;
+
+/// <summary>The command line every sample takes: <c>--host</c>, <c>--port</c>, and for some <c>--handler</c>.</summary>
+internal sealed record SampleOptions(string Host, int Port, string Handler)
+{
+    /// <summary>Parses the arguments, or prints what is wrong and the usage to stderr and exits with code 2.</summary>
+    public static SampleOptions Parse(string[] args, string defaultHandler = "", params string[] handlers)
+    {
+        try
+        {
+            return ParseOrThrow(args, defaultHandler, handlers);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Environment.Exit(2);
+            throw;
+        }
+    }
+
+    private static SampleOptions ParseOrThrow(string[] args, string defaultHandler, string[] handlers)
+    {
+        string host = "localhost";
+        int port = 9999;
+        string handler = defaultHandler;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.", handlers);
+            switch (args[i])
+            {
+                case "--host":
+                    host = value;
+                    break;
+                case "--port" when int.TryParse(value, out int parsed) && parsed is >= 0 and <= 65535:
+                    port = parsed;
+                    break;
+                case "--handler" when handlers.Contains(value):
+                    handler = value;
+                    break;
+                default:
+                    throw Usage($"Unexpected argument: {args[i]} {value}", handlers);
+            }
+
+            i++;
+        }
+
+        return new SampleOptions(host, port, handler);
+    }
+
+    private static ArgumentException Usage(string problem, string[] handlers) => new(
+        $"{problem}{Environment.NewLine}Usage: --host <name or address> (default localhost) --port <0-65535> (default 9999; 0 picks a free port)" +
+        (handlers.Length > 0 ? $" --handler {string.Join('|', handlers)}" : ""));
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace SocketServer.Samples.Tests;
+
+/// <summary>A program under test: stdout read line by line with a bound, stopped with a real signal.</summary>
+public sealed partial class ChildProcess : IDisposable
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    private ChildProcess(string fileName, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stdout.CompleteAdding();
+            }
+            else
+            {
+                _stdout.Add(e.Data);
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(e.Data);
+                }
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return string.Join(Environment.NewLine, _stderr);
+            }
+        }
+    }
+
+    /// <summary>Runs a built sample: <c>dotnet samples/NAME/bin/CONFIG/net10.0/NAME.dll ARGS</c>.</summary>
+    public static ChildProcess Sample(string name, params string[] arguments)
+    {
+        var metadata = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
+        string dll = Path.Combine(metadata["RepositoryRoot"]!, "samples", name, "bin", metadata["Configuration"]!, "net10.0", name + ".dll");
+        Assert.True(File.Exists(dll), $"The sample is not built: {dll}");
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return new ChildProcess(dotnet, [dll, .. arguments]);
+    }
+
+    public static ChildProcess Python(params string[] arguments) => new("python3", ["-u", .. arguments]);
+
+    /// <summary>Runs a program to its end and returns its exit code and output.</summary>
+    public static (int ExitCode, string[] Output, string Errors) Run(ChildProcess process)
+    {
+        using (process)
+        {
+            int exitCode = process.WaitForExit();
+            return (exitCode, process.RemainingLines(), process.StandardError);
+        }
+    }
+
+    public string ReadLine()
+    {
+        Assert.True(_stdout.TryTake(out string? line, Limit), $"No output line within {Limit}. stderr: {StandardError}");
+        return line!;
+    }
+
+    /// <summary>The server's endpoint from its first line, <c>listening on HOST:PORT</c>.</summary>
+    public int ReadListeningPort()
+    {
+        string line = ReadLine();
+        Assert.StartsWith("listening on ", line);
+        return int.Parse(line[(line.LastIndexOf(':') + 1)..]);
+    }
+
+    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    public int WaitForExit()
+    {
+        Assert.True(_process.WaitForExit(Limit), $"The process did not exit within {Limit}. stderr: {StandardError}");
+        _process.WaitForExit(); // drains the redirected streams
+        return _process.ExitCode;
+    }
+
+    public string[] RemainingLines() => [.. _stdout.GetConsumingEnumerable()];
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
+
+public static class Signals
+{
+    public const int SIGINT = 2;
+    public const int SIGTERM = 15;
+}
