@@ -5,6 +5,8 @@ public class ServeForeverTests
 {
     public static TheoryData<Transport> Transports => TransportExtensions.All();
 
+    public static TheoryData<Transport, Mode> Pairs => TransportExtensions.AllPairs();
+
     [Fact]
     public void ServeForever_calls_ServiceActions_every_poll_interval()
     {
@@ -51,16 +53,15 @@ public class ServeForeverTests
         Assert.Equal(["CloseRequest", "ServiceActions", "CloseRequest", "ServiceActions", "CloseRequest", "ServiceActions"], perRequest);
     }
 
-    [Fact]
-    public void Shutdown_waits_for_the_request_in_progress_then_ServeForever_returns()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void Shutdown_waits_for_the_request_in_progress_then_ServeForever_returns(Transport transport)
     {
         var entered = new ManualResetEventSlim();
         var release = new ManualResetEventSlim();
-        using var server = new TcpServer(Servers.LoopbackAny, () => new GatedHandler(entered, release));
+        using BaseServer server = Servers.Create(transport, Mode.Sync, Gated.Handlers(transport, entered, release));
         var serving = Serving.Start(server);
-
-        using Socket client = Clients.Connect(server.ServerAddress);
-        client.Send("hello\n"u8.ToArray());
+        Task<string> reply = Task.Run(() => Clients.ExchangeText(transport, server.ServerAddress, "hello\n"));
         Bounded.Wait(entered, "the handler to start");
 
         Task shutdown = Task.Run(server.Shutdown);
@@ -68,16 +69,17 @@ public class ServeForeverTests
         release.Set();
         Bounded.Wait(shutdown, "Shutdown() after the request finished");
         serving.Join();
-        Assert.Equal("HELLO\n", Encoding.ASCII.GetString(Clients.ReadToEnd(client)));
+        Assert.Equal("HELLO\n", Bounded.Result(reply, "the reply"));
         serving.Dispose();
     }
 
-    [Fact]
-    public void A_Shutdown_requested_before_ServeForever_starts_makes_it_return_at_once_without_serving()
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void A_Shutdown_requested_before_ServeForever_starts_makes_it_return_at_once_without_serving(Transport transport, Mode mode)
     {
         var recorder = new Recorder();
-        BaseServer server = Recording.Create(Transport.Tcp, Mode.Sync, recorder);
-        using Socket pending = Clients.Connect(server.ServerAddress);
+        BaseServer server = Recording.Create(transport, mode, recorder);
+        using IDisposable pending = PendingRequest(transport, server.ServerAddress);
 
         // Shutdown() blocks until a loop has run; once it is blocked, its request is on record.
         Thread shutdown = Threads.StartAndWaitUntilBlocked("early Shutdown()", server.Shutdown);
@@ -90,35 +92,35 @@ public class ServeForeverTests
 
         Assert.Empty(recorder.Events);
         server.Dispose();
+        Servers.RemoveSocketFile(server);
     }
 
-    [Fact]
-    public void No_connection_is_handled_once_shutdown_was_requested()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void No_request_is_handled_once_shutdown_was_requested(Transport transport)
     {
         var entered = new ManualResetEventSlim();
         var release = new ManualResetEventSlim();
         int handlers = 0;
-        using var server = new TcpServer(Servers.LoopbackAny, () =>
+        Func<BaseRequestHandler> gated = Gated.Handlers(transport, entered, release);
+        using BaseServer server = Servers.Create(transport, Mode.Sync, () =>
         {
             Interlocked.Increment(ref handlers);
-            return new GatedHandler(entered, release);
+            return gated();
         });
         var serving = Serving.Start(server);
-        using Socket first = Clients.Connect(server.ServerAddress);
-        first.Send("first\n"u8.ToArray());
+        Task<string> first = Task.Run(() => Clients.ExchangeText(transport, server.ServerAddress, "first\n"));
         Bounded.Wait(entered, "the first request");
 
-        // A second client is waiting in the backlog when Shutdown() is requested.
-        using Socket second = Clients.Connect(server.ServerAddress);
-        second.Send("second\n"u8.ToArray());
+        // A second request is waiting (in the backlog, or as a queued datagram) when Shutdown() is requested.
+        using IDisposable second = PendingRequest(transport, server.ServerAddress);
         Thread shutdown = Threads.StartAndWaitUntilBlocked("Shutdown()", server.Shutdown);
         release.Set();
         Bounded.Join(shutdown, "Shutdown()");
         serving.Join();
 
+        Assert.Equal("FIRST\n", Bounded.Result(first, "the first reply"));
         Assert.Equal(1, handlers);
-        server.ServerClose();
-        Assert.Empty(ReadUntilClosed(second));
         serving.Dispose();
     }
 
@@ -238,16 +240,37 @@ public class ServeForeverTests
         Assert.Throws<ArgumentOutOfRangeException>(() => server.ServeForever(TimeSpan.FromSeconds(-1)));
     }
 
-    private static byte[] ReadUntilClosed(Socket socket)
+    /// <summary>A request the server has not taken yet: a connection in the backlog, or a queued datagram.</summary>
+    private static IDisposable PendingRequest(Transport transport, EndPoint server)
     {
-        try
+        if (transport.IsStream())
         {
-            return Clients.ReadToEnd(socket);
+            Socket connection = Clients.Connect(server);
+            connection.Send("pending\n"u8.ToArray());
+            return connection;
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            return [];
-        }
+
+        Socket datagram = Clients.Datagram(server);
+        datagram.SendTo("pending\n"u8.ToArray(), server);
+        return datagram;
+    }
+}
+
+/// <summary>Handlers that signal when they start, then wait for the test before they reply.</summary>
+public static class Gated
+{
+    public static Func<BaseRequestHandler> Handlers(Transport transport, ManualResetEventSlim entered, ManualResetEventSlim release) =>
+        transport.IsStream() ? () => new GatedHandler(entered, release) : () => new GatedDatagramHandler(entered, release);
+}
+
+/// <summary>Signals when it starts handling, then waits for the test before it replies.</summary>
+public sealed class GatedDatagramHandler(ManualResetEventSlim entered, ManualResetEventSlim release) : DatagramRequestHandler
+{
+    public override void Handle()
+    {
+        entered.Set();
+        Bounded.Wait(release, "the test to release the handler");
+        WFile.Write(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(Packet).ToUpperInvariant()));
     }
 }
 
