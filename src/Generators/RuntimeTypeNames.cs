@@ -1,18 +1,21 @@
 namespace SocketServer.Generators;
 
 /// <summary>
-/// Metadata names of the runtime types the generator composes server types from (issue 3). Kept in one
-/// place so the generator binds them by name and never needs a reference to the runtime assembly.
+/// Metadata names of the runtime types the generator binds to, in one place: the generator finds them by
+/// name and never references the runtime assembly.
 /// </summary>
 internal static class RuntimeTypeNames
 {
-    public const string BaseServer = "SocketServer.BaseServer";
-    public const string TcpServer = "SocketServer.TcpServer";
-    public const string UdpServer = "SocketServer.UdpServer";
-    public const string UnixStreamServer = "SocketServer.UnixStreamServer";
-    public const string UnixDatagramServer = "SocketServer.UnixDatagramServer";
-    public const string ThreadingMixIn = "SocketServer.ThreadingMixIn";
+    public const string SocketServerAttribute = "SocketServer.SocketServerAttribute";
     public const string BaseRequestHandler = "SocketServer.BaseRequestHandler";
-    public const string StreamRequestHandler = "SocketServer.StreamRequestHandler";
-    public const string DatagramRequestHandler = "SocketServer.DatagramRequestHandler";
+    public const string ServerMixIn = "SocketServer.ServerMixIn";
+
+    /// <summary>The server class each transport derives from, indexed by the transport's value.</summary>
+    public static readonly string[] TransportBases =
+    [
+        "SocketServer.TcpServer",
+        "SocketServer.UdpServer",
+        "SocketServer.UnixStreamServer",
+        "SocketServer.UnixDatagramServer",
+    ];
 }

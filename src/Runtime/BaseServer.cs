@@ -337,6 +337,34 @@ public abstract class BaseServer : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// What the constructors do when <c>bindAndActivate</c> is <see langword="true"/>: <see cref="ServerBind"/>, then
+    /// <see cref="ServerActivate"/>. If either fails, the server is closed and the exception rethrown; a
+    /// <see cref="SocketException"/> is replaced by one with the same error code and a message that says what
+    /// failed, where, and what to do.
+    /// </summary>
+    /// <exception cref="SocketException">Binding or activating failed.</exception>
+    protected void BindAndActivate()
+    {
+        string step = "bind";
+        try
+        {
+            ServerBind();
+            step = "listen on";
+            ServerActivate();
+        }
+        catch (SocketException e)
+        {
+            ServerClose();
+            throw ServerAddressValidation.DescribeFailure(this, step, e);
+        }
+        catch
+        {
+            ServerClose();
+            throw;
+        }
+    }
+
     /// <summary>Binds <see cref="Socket"/> to <see cref="ServerAddress"/>. Called by the constructor; does nothing here.</summary>
     public virtual void ServerBind()
     {

@@ -156,27 +156,6 @@ public class TcpServer : BaseServer
         }
     }
 
-    private protected void BindAndActivate()
-    {
-        string step = "bind";
-        try
-        {
-            ServerBind();
-            step = "listen on";
-            ServerActivate();
-        }
-        catch (SocketException e)
-        {
-            ServerClose();
-            throw ServerAddressValidation.DescribeFailure(this, step, e);
-        }
-        catch
-        {
-            ServerClose();
-            throw;
-        }
-    }
-
     private static void DiscardUnreadInput(Socket connection)
     {
         int discarded = 0;

@@ -19,18 +19,6 @@ public sealed class ThreadingMixIn
     private readonly List<Thread> _threads = [];
     private int _requestNumber;
 
-    /// <summary>How many request threads are tracked for joining (finished ones are pruned at each request).</summary>
-    internal int TrackedThreadCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _threads.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// Starts a thread that runs <see cref="BaseServer.FinishRequest"/>, then <see cref="BaseServer.HandleError"/>
     /// if that threw, then always <see cref="BaseServer.ShutdownRequest"/>. Nothing escapes the thread.

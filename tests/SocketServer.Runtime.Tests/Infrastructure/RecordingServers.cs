@@ -1,5 +1,5 @@
-// The eight recording servers differ only in their base class: C# has no mix-ins of its own, which
-// is the very gap the generator of this project fills.
+// The eight recording servers are composed by the generator with one user mix-in: recording is
+// a mix-in in Python terms, outermost, so it sees every step before the server runs it.
 namespace SocketServer.Tests;
 
 public static class Recording
@@ -25,418 +25,135 @@ public static class Recording
     }
 }
 
-public class RecordingTcpServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : TcpServer(Servers.LoopbackAny, handlers, bindAndActivate)
+/// <summary>Records every step, then passes it on; HandleError is recorded instead of written to stderr.</summary>
+public sealed class RecordingMixIn : ServerMixIn
 {
-    public Recorder Recorder => r;
+    public Recorder Recorder { get; set; } = new();
 
     public override (object Request, EndPoint? ClientAddress) GetRequest()
     {
-        r.Add("GetRequest");
+        Recorder.Add("GetRequest");
         return base.GetRequest();
     }
 
     public override bool VerifyRequest(object request, EndPoint? clientAddress)
     {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
+        Recorder.Add("VerifyRequest");
+        return Recorder.Verify(request, clientAddress);
     }
 
     public override void ProcessRequest(object request, EndPoint? clientAddress)
     {
-        r.Add("ProcessRequest");
+        Recorder.Add("ProcessRequest");
         base.ProcessRequest(request, clientAddress);
     }
 
     public override void FinishRequest(object request, EndPoint? clientAddress)
     {
-        r.Add("FinishRequest");
+        Recorder.Add("FinishRequest");
         base.FinishRequest(request, clientAddress);
     }
 
     public override void ShutdownRequest(object request)
     {
-        r.Add("ShutdownRequest");
+        Recorder.Add("ShutdownRequest");
         base.ShutdownRequest(request);
     }
 
     public override void CloseRequest(object request)
     {
-        r.Add("CloseRequest");
+        Recorder.Add("CloseRequest");
         base.CloseRequest(request);
     }
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
     {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
+        Recorder.Errors.Enqueue(exception);
+        Recorder.ErrorAddresses.Enqueue(clientAddress);
+        Recorder.Add("HandleError");
     }
 
-    public override void ServiceActions() => r.Add("ServiceActions");
+    public override void ServiceActions()
+    {
+        Recorder.Add("ServiceActions");
+        base.ServiceActions();
+    }
 
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public override void HandleTimeout()
+    {
+        Recorder.Add("HandleTimeout");
+        base.HandleTimeout();
+    }
 }
 
-public class RecordingThreadingTcpServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : ThreadingTcpServer(Servers.LoopbackAny, handlers, bindAndActivate)
+[SocketServer(Transport.Tcp, Concurrency.Sync, typeof(RecordingMixIn))]
+public partial class RecordingTcpServer
 {
-    public Recorder Recorder => r;
+    public RecordingTcpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingUdpServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : UdpServer(Servers.LoopbackAny, handlers, bindAndActivate)
+[SocketServer(Transport.Tcp, Concurrency.Threading, typeof(RecordingMixIn))]
+public partial class RecordingThreadingTcpServer
 {
-    public Recorder Recorder => r;
+    public RecordingThreadingTcpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingThreadingUdpServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : ThreadingUdpServer(Servers.LoopbackAny, handlers, bindAndActivate)
+[SocketServer(Transport.Udp, Concurrency.Sync, typeof(RecordingMixIn))]
+public partial class RecordingUdpServer
 {
-    public Recorder Recorder => r;
+    public RecordingUdpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingUnixStreamServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : UnixStreamServer(TempPaths.NewSocketPath(), handlers, bindAndActivate)
+[SocketServer(Transport.Udp, Concurrency.Threading, typeof(RecordingMixIn))]
+public partial class RecordingThreadingUdpServer
 {
-    public Recorder Recorder => r;
+    public RecordingThreadingUdpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingThreadingUnixStreamServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : ThreadingUnixStreamServer(TempPaths.NewSocketPath(), handlers, bindAndActivate)
+[SocketServer(Transport.UnixStream, Concurrency.Sync, typeof(RecordingMixIn))]
+public partial class RecordingUnixStreamServer
 {
-    public Recorder Recorder => r;
+    public RecordingUnixStreamServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingUnixDatagramServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : UnixDatagramServer(TempPaths.NewSocketPath(), handlers, bindAndActivate)
+[SocketServer(Transport.UnixStream, Concurrency.Threading, typeof(RecordingMixIn))]
+public partial class RecordingThreadingUnixStreamServer
 {
-    public Recorder Recorder => r;
+    public RecordingThreadingUnixStreamServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
-
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }
 
-public class RecordingThreadingUnixDatagramServer(Recorder r, Func<BaseRequestHandler> handlers, bool bindAndActivate) : ThreadingUnixDatagramServer(TempPaths.NewSocketPath(), handlers, bindAndActivate)
+[SocketServer(Transport.UnixDatagram, Concurrency.Sync, typeof(RecordingMixIn))]
+public partial class RecordingUnixDatagramServer
 {
-    public Recorder Recorder => r;
+    public RecordingUnixDatagramServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override (object Request, EndPoint? ClientAddress) GetRequest()
-    {
-        r.Add("GetRequest");
-        return base.GetRequest();
-    }
+    public Recorder Recorder => RecordingMixIn.Recorder;
+}
 
-    public override bool VerifyRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("VerifyRequest");
-        return r.Verify(request, clientAddress);
-    }
+[SocketServer(Transport.UnixDatagram, Concurrency.Threading, typeof(RecordingMixIn))]
+public partial class RecordingThreadingUnixDatagramServer
+{
+    public RecordingThreadingUnixDatagramServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("ProcessRequest");
-        base.ProcessRequest(request, clientAddress);
-    }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        r.Add("FinishRequest");
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        r.Add("ShutdownRequest");
-        base.ShutdownRequest(request);
-    }
-
-    public override void CloseRequest(object request)
-    {
-        r.Add("CloseRequest");
-        base.CloseRequest(request);
-    }
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception)
-    {
-        r.Errors.Enqueue(exception);
-        r.ErrorAddresses.Enqueue(clientAddress);
-        r.Add("HandleError");
-    }
-
-    public override void ServiceActions() => r.Add("ServiceActions");
-
-    public override void HandleTimeout() => r.Add("HandleTimeout");
+    public Recorder Recorder => RecordingMixIn.Recorder;
 }

@@ -1,12 +1,6 @@
 namespace SocketServer.Tests;
 
-public enum Transport
-{
-    Tcp,
-    Udp,
-    UnixStream,
-    UnixDatagram,
-}
+// Transport is the runtime's own enum (SocketServer.Transport); Mode is the subset of Concurrency these tests run.
 
 public enum Mode
 {

@@ -1,0 +1,63 @@
+namespace SocketServer.Generators.Model;
+
+/// <summary>The transports, with the runtime enum's values.</summary>
+internal enum TransportKind
+{
+    Tcp = 0,
+    Udp = 1,
+    UnixStream = 2,
+    UnixDatagram = 3,
+}
+
+/// <summary>The concurrency mix-ins, with the runtime enum's values.</summary>
+internal enum ConcurrencyKind
+{
+    Sync = 0,
+    Threading = 1,
+    Forking = 2,
+    Async = 3,
+}
+
+/// <summary>
+/// Everything the emitter needs to write one composed server type: plain strings, numbers and arrays of
+/// them. No Roslyn object lives here, so the incremental pipeline can cache it across edits.
+/// </summary>
+/// <param name="HintName">The generated file's name, stable for the type.</param>
+/// <param name="Namespace">The type's namespace, or an empty string for the global namespace.</param>
+/// <param name="ContainingTypes">The types it is nested in, outermost first.</param>
+/// <param name="Declaration">How the type itself is declared.</param>
+/// <param name="Transport">The transport argument.</param>
+/// <param name="Concurrency">The concurrency argument.</param>
+/// <param name="Handler">The handler type, fully qualified with <c>global::</c>, or <see langword="null"/>.</param>
+/// <param name="MixIns">The user mix-ins, outermost first.</param>
+/// <param name="UserMembers">The names of the mix-in settings the user declared in the partial class; the generator leaves those to the user.</param>
+internal sealed record ServerModel(
+    string HintName,
+    string Namespace,
+    EquatableArray<TypeDeclarationModel> ContainingTypes,
+    TypeDeclarationModel Declaration,
+    TransportKind Transport,
+    ConcurrencyKind Concurrency,
+    string? Handler,
+    EquatableArray<MixInModel> MixIns,
+    EquatableArray<string> UserMembers);
+
+/// <summary>A type declaration as the generated partial must repeat it.</summary>
+/// <param name="Keyword">The declaration keyword, e.g. <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
+/// <param name="Name">The type's name.</param>
+/// <param name="TypeParameters">The type parameter list with angle brackets, or an empty string.</param>
+/// <param name="Accessibility">The accessibility keywords, or an empty string.</param>
+/// <param name="IsAbstract">Whether the type is abstract (its constructors are then protected).</param>
+/// <param name="IsSealed">Whether the type is sealed (it then gets no new virtual or protected members).</param>
+internal sealed record TypeDeclarationModel(
+    string Keyword,
+    string Name,
+    string TypeParameters,
+    string Accessibility,
+    bool IsAbstract,
+    bool IsSealed);
+
+/// <summary>A user mix-in: its type, and the property that exposes its instance.</summary>
+/// <param name="Type">The type, fully qualified with <c>global::</c>.</param>
+/// <param name="PropertyName">The name of the property that exposes the instance.</param>
+internal sealed record MixInModel(string Type, string PropertyName);

@@ -1,0 +1,253 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SocketServer.Generators.Model;
+
+namespace SocketServer.Generators.Parsing;
+
+/// <summary>
+/// Reads a <c>[SocketServer(...)]</c> declaration into a <see cref="ServerModel"/>. Anything it cannot compose
+/// (half-typed code, a type that is not partial, a handler or mix-in that does not fit) gives
+/// <see langword="null"/>: the generator then emits nothing and the analyzers explain why.
+/// </summary>
+internal static class ServerParser
+{
+    /// <summary>Mix-in settings the user may declare in the partial class to take them over from the generator.</summary>
+    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "CreateRequestThread"];
+
+    public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
+        {
+            return null;
+        }
+
+        Compilation compilation = context.SemanticModel.Compilation;
+        AttributeData attribute = context.Attributes[0];
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (!IsComposableClass(type, cancellationToken)
+            || AttributeCount(type, attribute.AttributeClass) != 1
+            || !TryReadArguments(attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixInArguments)
+            || !HasExpectedBase(type, compilation, transport))
+        {
+            return null;
+        }
+
+        string? handler = null;
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            if (named.Key != "Handler")
+            {
+                return null;
+            }
+
+            if (named.Value.Kind != TypedConstantKind.Type || named.Value.Value is not INamedTypeSymbol handlerType
+                || !IsCreatable(handlerType, RuntimeTypeNames.BaseRequestHandler, type, compilation))
+            {
+                return null;
+            }
+
+            handler = FullyQualified(handlerType);
+        }
+
+        EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation);
+        if (mixIns is null)
+        {
+            return null;
+        }
+
+        var userMembers = UserOverridableMembers.Concat(mixIns.Value.Select(m => m.PropertyName))
+            .Where(name => type.GetMembers(name).Length > 0)
+            .ToImmutableArray();
+
+        return new ServerModel(
+            HintName(type),
+            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            EquatableArray.From(ContainingTypes(type)),
+            Describe(type),
+            transport,
+            concurrency,
+            handler,
+            mixIns.Value,
+            new EquatableArray<string>(userMembers));
+    }
+
+    /// <summary>A class the generator can add a partial part to: every declaration of it, and of the types around it, is partial.</summary>
+    private static bool IsComposableClass(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsRecord || type.IsFileLocal || type.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal || !AllDeclarationsArePartial(current, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool AllDeclarationsArePartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Length > 0
+        && type.DeclaringSyntaxReferences.All(reference =>
+            reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+            && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    /// <summary>The attribute on several partial parts is an error (CS0579); composing it twice would be another.</summary>
+    private static int AttributeCount(INamedTypeSymbol type, INamedTypeSymbol? attributeClass) =>
+        type.GetAttributes().Count(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeClass));
+
+    private static bool TryReadArguments(AttributeData attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixIns)
+    {
+        transport = default;
+        concurrency = default;
+        mixIns = ImmutableArray<TypedConstant>.Empty;
+        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+        if (attribute.AttributeConstructor is null || arguments.Length is < 2 or > 3 || arguments.Any(a => a.Kind == TypedConstantKind.Error))
+        {
+            return false;
+        }
+
+        if (arguments[0].Value is not int transportValue || transportValue is < 0 or > 3
+            || arguments[1].Value is not int concurrencyValue || concurrencyValue is < 0 or > 3)
+        {
+            return false;
+        }
+
+        transport = (TransportKind)transportValue;
+        concurrency = (ConcurrencyKind)concurrencyValue;
+        if (arguments.Length == 3)
+        {
+            if (arguments[2].Kind != TypedConstantKind.Array)
+            {
+                return false;
+            }
+
+            mixIns = arguments[2].Values;
+        }
+
+        return true;
+    }
+
+    /// <summary>The user may name the transport's base class; any other base class does not fit.</summary>
+    private static bool HasExpectedBase(INamedTypeSymbol type, Compilation compilation, TransportKind transport)
+    {
+        INamedTypeSymbol? expected = compilation.GetTypeByMetadataName(RuntimeTypeNames.TransportBases[(int)transport]);
+        return expected is not null
+            && type.BaseType is { } declared
+            && (declared.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(declared, expected));
+    }
+
+    private static EquatableArray<MixInModel>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation)
+    {
+        var mixIns = new List<MixInModel>(arguments.Length);
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var names = new HashSet<string>();
+        foreach (TypedConstant argument in arguments)
+        {
+            if (argument.Kind != TypedConstantKind.Type || argument.Value is not INamedTypeSymbol mixIn
+                || !seen.Add(mixIn) || !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation))
+            {
+                return null;
+            }
+
+            string property = mixIn.Name;
+            for (int suffix = 2; !names.Add(property); suffix++)
+            {
+                property = mixIn.Name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            mixIns.Add(new MixInModel(FullyQualified(mixIn), property));
+        }
+
+        return EquatableArray.From(mixIns);
+    }
+
+    /// <summary>
+    /// A concrete, closed class derived from <paramref name="baseMetadataName"/> that generated code in
+    /// <paramref name="within"/> can create with <c>new T()</c>.
+    /// </summary>
+    private static bool IsCreatable(INamedTypeSymbol candidate, string baseMetadataName, INamedTypeSymbol within, Compilation compilation)
+    {
+        INamedTypeSymbol? requiredBase = compilation.GetTypeByMetadataName(baseMetadataName);
+        if (requiredBase is null || candidate.TypeKind != TypeKind.Class || candidate.IsAbstract || candidate.IsStatic
+            || candidate.IsUnboundGenericType || ContainsTypeParameters(candidate))
+        {
+            return false;
+        }
+
+        bool derives = false;
+        for (INamedTypeSymbol? current = candidate.BaseType; current is not null && !derives; current = current.BaseType)
+        {
+            derives = SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, requiredBase);
+        }
+
+        return derives && candidate.InstanceConstructors.Any(c =>
+            c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, within));
+    }
+
+    private static bool ContainsTypeParameters(INamedTypeSymbol type) =>
+        type.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter || (t is INamedTypeSymbol named && ContainsTypeParameters(named)))
+        || (type.ContainingType is { } outer && ContainsTypeParameters(outer));
+
+    private static Stack<TypeDeclarationModel> ContainingTypes(INamedTypeSymbol type)
+    {
+        var outer = new Stack<TypeDeclarationModel>();
+        for (INamedTypeSymbol? current = type.ContainingType; current is not null; current = current.ContainingType)
+        {
+            outer.Push(Describe(current));
+        }
+
+        return outer;
+    }
+
+    private static TypeDeclarationModel Describe(INamedTypeSymbol type)
+    {
+        string keyword = type switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            { IsStatic: true } => "static class",
+            _ => "class",
+        };
+        string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        return new TypeDeclarationModel(keyword, type.Name, typeParameters, AccessibilityKeywords(type.DeclaredAccessibility), type.IsAbstract, type.IsSealed);
+    }
+
+    private static string AccessibilityKeywords(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => string.Empty,
+    };
+
+    /// <summary>A stable file name: the type's namespace, containing types and name, with arity for generics.</summary>
+    private static string HintName(INamedTypeSymbol type)
+    {
+        var parts = new Stack<string>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            parts.Push(current.Arity == 0 ? current.Name : current.Name + "`" + current.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        string name = string.Join(".", parts);
+        return (type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name) + ".g.cs";
+    }
+
+    private static string FullyQualified(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+}
