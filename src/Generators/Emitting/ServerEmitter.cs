@@ -51,7 +51,7 @@ internal static class ServerEmitter
 
         foreach (TypeDeclarationModel outer in model.ContainingTypes)
         {
-            writer.Open(Modifiers(outer.Accessibility) + "partial " + outer.Keyword + " " + outer.Name + outer.TypeParameters);
+            writer.Open(Modifiers(outer.Modifiers) + "partial " + outer.Keyword + " " + outer.Name + outer.TypeParameters);
         }
 
         WriteServer(writer, model);
@@ -74,7 +74,7 @@ internal static class ServerEmitter
         TypeDeclarationModel type = model.Declaration;
         string baseType = "global::" + RuntimeTypeNames.TransportBases[(int)model.Transport];
         string interfaces = model.MixIns.Count > 0 ? ", global::SocketServer.IServerSteps" : string.Empty;
-        writer.Open(Modifiers(type.Accessibility) + "partial class " + type.Name + type.TypeParameters + " : " + baseType + interfaces);
+        writer.Open(Modifiers(type.Modifiers) + "partial class " + type.Name + type.TypeParameters + " : " + baseType + interfaces);
 
         var members = new MemberWriter(writer, model);
         members.Fields();
@@ -87,7 +87,7 @@ internal static class ServerEmitter
         writer.Close();
     }
 
-    private static string Modifiers(string accessibility) => accessibility.Length == 0 ? string.Empty : accessibility + " ";
+    private static string Modifiers(string modifiers) => modifiers.Length == 0 ? string.Empty : modifiers + " ";
 
     /// <summary>One lifecycle step of a server.</summary>
     private sealed record Step(string Name, string ReturnType, string Parameters, string Arguments)

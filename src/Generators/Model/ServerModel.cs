@@ -46,14 +46,14 @@ internal sealed record ServerModel(
 /// <param name="Keyword">The declaration keyword, e.g. <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
 /// <param name="Name">The type's name.</param>
 /// <param name="TypeParameters">The type parameter list with angle brackets, or an empty string.</param>
-/// <param name="Accessibility">The accessibility keywords, or an empty string.</param>
+/// <param name="Modifiers">The modifiers that go before <c>partial</c>: accessibility, and <c>static</c> for a static class; or an empty string.</param>
 /// <param name="IsAbstract">Whether the type is abstract (its constructors are then protected).</param>
 /// <param name="IsSealed">Whether the type is sealed (it then gets no new virtual or protected members).</param>
 internal sealed record TypeDeclarationModel(
     string Keyword,
     string Name,
     string TypeParameters,
-    string Accessibility,
+    string Modifiers,
     bool IsAbstract,
     bool IsSealed);
 

@@ -38,6 +38,13 @@ internal static class ServerParser
             return null;
         }
 
+        // A named argument that does not bind (a typo while typing) is missing from NamedArguments.
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
+            || (syntax.ArgumentList?.Arguments.Count(a => a.NameEquals is not null) ?? 0) != attribute.NamedArguments.Length)
+        {
+            return null;
+        }
+
         string? handler = null;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
@@ -218,11 +225,16 @@ internal static class ServerParser
             { IsRecord: true } => "record",
             { TypeKind: TypeKind.Struct } => "struct",
             { TypeKind: TypeKind.Interface } => "interface",
-            { IsStatic: true } => "static class",
             _ => "class",
         };
+        string modifiers = AccessibilityKeywords(type.DeclaredAccessibility);
+        if (type.IsStatic)
+        {
+            modifiers = modifiers.Length == 0 ? "static" : modifiers + " static";
+        }
+
         string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
-        return new TypeDeclarationModel(keyword, type.Name, typeParameters, AccessibilityKeywords(type.DeclaredAccessibility), type.IsAbstract, type.IsSealed);
+        return new TypeDeclarationModel(keyword, type.Name, typeParameters, modifiers, type.IsAbstract, type.IsSealed);
     }
 
     private static string AccessibilityKeywords(Accessibility accessibility) => accessibility switch

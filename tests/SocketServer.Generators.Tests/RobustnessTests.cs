@@ -1,0 +1,167 @@
+namespace SocketServer.Generators.Tests;
+
+/// <summary>
+/// The generator never throws. Declarations it cannot compose produce nothing (the analyzers explain why); a
+/// valid declaration still composes when the file has errors elsewhere.
+/// </summary>
+public class RobustnessTests
+{
+    private const string Support = GeneratorHarness.Usings + """
+        public sealed class EchoHandler : StreamRequestHandler
+        {
+            public override void Handle() => WFile.Write(RFile.ReadLine());
+        }
+
+        public abstract class AbstractHandler : StreamRequestHandler
+        {
+        }
+
+        public sealed class NeedsArgumentHandler(int value) : StreamRequestHandler
+        {
+            public int Value => value;
+        }
+
+        public sealed class LoggingMixIn : ServerMixIn
+        {
+        }
+
+        public class GenericHandler<T> : StreamRequestHandler
+        {
+        }
+
+        public partial class NotPartialOuterIsFine
+        {
+        }
+        """;
+
+    public static TheoryData<string, string> Uncomposable() => new()
+    {
+        { "no arguments", "[SocketServer()] public partial class S;" },
+        { "a number for the transport", "[SocketServer(42)] public partial class S;" },
+        { "an out-of-range concurrency", "[SocketServer(Tcp, (Concurrency)9)] public partial class S;" },
+        { "an out-of-range transport", "[SocketServer((Transport)(-1))] public partial class S;" },
+        { "a string argument", "[SocketServer(\"tcp\")] public partial class S;" },
+        { "not partial", "[SocketServer(Tcp)] public class S { }" },
+        { "nested in a type that is not partial", "public class Outer { [SocketServer(Tcp)] public partial class S; }" },
+        { "a struct", "[SocketServer(Tcp)] public partial struct S;" },
+        { "a record", "[SocketServer(Tcp)] public partial record S;" },
+        { "a static class", "[SocketServer(Tcp)] public static partial class S;" },
+        { "an interface", "[SocketServer(Tcp)] public partial interface S;" },
+        { "a handler that is not a handler", "[SocketServer(Tcp, Handler = typeof(int))] public partial class S;" },
+        { "an abstract handler", "[SocketServer(Tcp, Handler = typeof(AbstractHandler))] public partial class S;" },
+        { "a handler without a parameterless constructor", "[SocketServer(Tcp, Handler = typeof(NeedsArgumentHandler))] public partial class S;" },
+        { "an open generic handler", "[SocketServer(Tcp, Handler = typeof(GenericHandler<>))] public partial class S;" },
+        { "a null handler", "[SocketServer(Tcp, Handler = null)] public partial class S;" },
+        { "an unknown handler", "[SocketServer(Tcp, Handler = typeof(NoSuchHandler))] public partial class S;" },
+        { "a mix-in that is not a mix-in", "[SocketServer(Tcp, Threading, typeof(string))] public partial class S;" },
+        { "a mix-in listed twice", "[SocketServer(Tcp, Threading, typeof(LoggingMixIn), typeof(LoggingMixIn))] public partial class S;" },
+        { "an unknown mix-in", "[SocketServer(Tcp, Threading, typeof(NoSuchMixIn))] public partial class S;" },
+        { "another base class", "[SocketServer(Tcp)] public partial class S : System.Exception;" },
+        { "the wrong transport's base class", "[SocketServer(Tcp)] public partial class S : UdpServer;" },
+        { "an unknown base class", "[SocketServer(Tcp)] public partial class S : NoSuchBase;" },
+        { "the attribute on two parts", "[SocketServer(Tcp)] public partial class S; [SocketServer(Udp)] public partial class S;" },
+        { "a file-local class", "[SocketServer(Tcp)] file partial class S;" },
+        { "an unknown named argument", "[SocketServer(Tcp, Handlr = typeof(EchoHandler))] public partial class S;" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Uncomposable))]
+    public void A_declaration_that_cannot_be_composed_produces_nothing(string what, string declaration)
+    {
+        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Usings + declaration, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        Assert.True(result.GeneratedTrees.IsEmpty, $"Generated code for {what}.");
+    }
+
+    [Fact]
+    public void Errors_elsewhere_in_the_file_do_not_stop_a_valid_declaration()
+    {
+        const string source = GeneratorHarness.Usings + """
+            namespace Shop;
+
+            public class Broken
+            {
+                public void M( { int x = ; }
+            }
+
+            [SocketServer(Tcp, Threading, Handler = typeof(EchoHandler))]
+            public partial class EchoServer;
+
+            public class AlsoBroken : NoSuchType
+            """;
+        var (result, _) = GeneratorHarness.Run(source, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        Assert.Equal("Shop.EchoServer.g.cs", Path.GetFileName(Assert.Single(result.GeneratedTrees).FilePath));
+    }
+
+    [Fact]
+    public void Hint_names_are_stable_and_distinct_for_nested_and_generic_types()
+    {
+        const string source = GeneratorHarness.Usings + """
+            namespace Shop;
+
+            [SocketServer(Tcp)] public partial class S;
+            [SocketServer(Tcp)] public partial class S<T>;
+            [SocketServer(Tcp)] public partial class S<T, U>;
+            public partial class Outer { [SocketServer(Udp)] public partial class S; }
+            public partial class Outer<T> { [SocketServer(Udp)] public partial class S; }
+            """;
+        var (result, output) = GeneratorHarness.Run(source, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        Assert.Equal(
+            ["Shop.Outer.S.g.cs", "Shop.Outer`1.S.g.cs", "Shop.S.g.cs", "Shop.S`1.g.cs", "Shop.S`2.g.cs"],
+            result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).Order(StringComparer.Ordinal));
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+    }
+
+    [Fact]
+    public void Randomly_truncated_and_mangled_valid_files_never_make_it_throw()
+    {
+        string[] valid =
+        [
+            GeneratorHarness.Usings + """
+                namespace Shop;
+
+                [SocketServer(Tcp, Threading, typeof(LoggingMixIn), Handler = typeof(EchoHandler))]
+                public partial class GuardedServer
+                {
+                    public bool BlockOnClose { get; set; }
+                }
+                """,
+            GeneratorHarness.Usings + """
+                namespace Shop;
+
+                public static partial class Outer
+                {
+                    [SocketServer(UnixStream, Forking, typeof(LoggingMixIn), Handler = typeof(EchoHandler))]
+                    internal sealed partial class Server<T>
+                    {
+                        public bool DaemonThreads => true;
+                    }
+                }
+                """,
+        ];
+
+        var random = new Random(20261124);
+        int runs = 0;
+        foreach (string source in valid)
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                string mangled = (i % 3) switch
+                {
+                    0 => source[..random.Next(source.Length)],
+                    1 => Cut(source, random.Next(source.Length), random.Next(1, 12)),
+                    _ => source.Insert(random.Next(source.Length), new[] { "(", ")", ",", "typeof(", "]", "[SocketServer(", "partial ", "\"", "{" }[random.Next(9)]),
+                };
+                var (result, _) = GeneratorHarness.Run(mangled, Support);
+                GeneratorHarness.AssertDidNotThrow(result);
+                runs++;
+            }
+        }
+
+        Assert.Equal(300, runs);
+    }
+
+    private static string Cut(string text, int start, int count) => text.Remove(start, Math.Min(count, text.Length - start));
+}

@@ -1,0 +1,169 @@
+namespace SocketServer.Generators.Tests;
+
+/// <summary>
+/// The generated code for every transport × concurrency pair and for each declaration shape, checked against
+/// snapshots, and compiled: no errors anywhere and no warnings (documentation included) in generated code.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Handlers = """
+        public sealed class EchoHandler : StreamRequestHandler
+        {
+            public override void Handle() => WFile.Write(RFile.ReadLine());
+        }
+
+        public sealed class LoggingMixIn : ServerMixIn
+        {
+        }
+
+        public sealed class AllowListMixIn : ServerMixIn
+        {
+        }
+
+        """;
+
+    public static TheoryData<string, string> Pairs()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string transport in new[] { "Tcp", "Udp", "UnixStream", "UnixDatagram" })
+        {
+            foreach (string concurrency in new[] { "Sync", "Threading", "Forking", "Async" })
+            {
+                data.Add(transport + concurrency, $$"""
+                    namespace Shop;
+
+                    [SocketServer({{transport}}, {{concurrency}})]
+                    public partial class Server;
+                    """);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string> Shapes() => new()
+    {
+        {
+            "Handler", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, Handler = typeof(EchoHandler))]
+            public partial class EchoServer;
+            """
+        },
+        {
+            "UserMixIns", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, typeof(LoggingMixIn), typeof(AllowListMixIn), Handler = typeof(EchoHandler))]
+            public partial class GuardedServer;
+            """
+        },
+        {
+            "UserMixInWithFactory", """
+            namespace Shop;
+
+            [SocketServer(Udp, Sync, typeof(LoggingMixIn))]
+            public partial class LoggedServer;
+            """
+        },
+        {
+            "Nested", """
+            namespace Shop;
+
+            public static partial class Outer
+            {
+                internal partial class Middle<T>
+                {
+                    [SocketServer(UnixStream, Threading)]
+                    private partial class Server;
+                }
+            }
+            """
+        },
+        {
+            "Generic", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, Handler = typeof(EchoHandler))]
+            public partial class Server<TState>
+                where TState : class
+            {
+                public TState? State { get; set; }
+            }
+            """
+        },
+        {
+            "BlockNamespace", """
+            namespace Shop.Inner
+            {
+                [SocketServer(Udp, Threading)]
+                internal partial class Server;
+            }
+            """
+        },
+        {
+            "GlobalNamespace", """
+            [SocketServer(UnixDatagram)]
+            public partial class Server;
+            """
+        },
+        {
+            "Sealed", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, typeof(LoggingMixIn))]
+            public sealed partial class Server;
+            """
+        },
+        {
+            "Abstract", """
+            namespace Shop;
+
+            [SocketServer(UnixStream, Forking)]
+            public abstract partial class Server;
+            """
+        },
+        {
+            "UserDeclaredSettings", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, typeof(LoggingMixIn))]
+            public partial class Server
+            {
+                public bool DaemonThreads => true;
+
+                public LoggingMixIn LoggingMixIn => new();
+
+                protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);
+            }
+            """
+        },
+        {
+            "ExplicitBase", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Handler = typeof(EchoHandler))]
+            public partial class Server : TcpServer;
+            """
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Every_transport_and_concurrency_pair(string name, string declaration) => VerifyAndCompile(name, declaration);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Every_declaration_shape(string name, string declaration) => VerifyAndCompile(name, declaration);
+
+    private static void VerifyAndCompile(string name, string declaration)
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Usings + declaration, GeneratorHarness.Usings + Handlers);
+        GeneratorHarness.AssertDidNotThrow(result);
+        GeneratedSourceResult generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
+
+        Snapshot.Verify(name, generated.SourceText.ToString());
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+    }
+}
