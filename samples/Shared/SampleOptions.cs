@@ -1,14 +1,14 @@
 namespace SocketServer.Samples;
 
-/// <summary>The command line every sample takes: <c>--host</c>, <c>--port</c>, and for some <c>--handler</c>.</summary>
-internal sealed record SampleOptions(string Host, int Port, string Handler)
+/// <summary>The command line every sample takes: <c>--host</c>, <c>--port</c>, and for some <c>--handler</c> or <c>--allow</c>.</summary>
+internal sealed record SampleOptions(string Host, int Port, string Handler, string Allow)
 {
     /// <summary>Parses the arguments, or prints what is wrong and the usage to stderr and exits with code 2.</summary>
-    public static SampleOptions Parse(string[] args, string defaultHandler = "", params string[] handlers)
+    public static SampleOptions Parse(string[] args, string defaultHandler = "", string[]? handlers = null, string? defaultAllow = null)
     {
         try
         {
-            return ParseOrThrow(args, defaultHandler, handlers);
+            return ParseOrThrow(args, defaultHandler, handlers ?? [], defaultAllow);
         }
         catch (ArgumentException e)
         {
@@ -18,14 +18,15 @@ internal sealed record SampleOptions(string Host, int Port, string Handler)
         }
     }
 
-    private static SampleOptions ParseOrThrow(string[] args, string defaultHandler, string[] handlers)
+    private static SampleOptions ParseOrThrow(string[] args, string defaultHandler, string[] handlers, string? defaultAllow)
     {
         string host = "localhost";
         int port = 9999;
         string handler = defaultHandler;
+        string allow = defaultAllow ?? string.Empty;
         for (int i = 0; i < args.Length; i++)
         {
-            string value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.", handlers);
+            string value = i + 1 < args.Length ? args[i + 1] : throw Usage($"{args[i]} needs a value.", handlers, defaultAllow);
             switch (args[i])
             {
                 case "--host":
@@ -37,17 +38,21 @@ internal sealed record SampleOptions(string Host, int Port, string Handler)
                 case "--handler" when handlers.Contains(value):
                     handler = value;
                     break;
+                case "--allow" when defaultAllow is not null:
+                    allow = value;
+                    break;
                 default:
-                    throw Usage($"Unexpected argument: {args[i]} {value}", handlers);
+                    throw Usage($"Unexpected argument: {args[i]} {value}", handlers, defaultAllow);
             }
 
             i++;
         }
 
-        return new SampleOptions(host, port, handler);
+        return new SampleOptions(host, port, handler, allow);
     }
 
-    private static ArgumentException Usage(string problem, string[] handlers) => new(
+    private static ArgumentException Usage(string problem, string[] handlers, string? defaultAllow) => new(
         $"{problem}{Environment.NewLine}Usage: --host <name or address> (default localhost) --port <0-65535> (default 9999; 0 picks a free port)" +
-        (handlers.Length > 0 ? $" --handler {string.Join('|', handlers)}" : ""));
+        (handlers.Length > 0 ? $" --handler {string.Join('|', handlers)}" : "") +
+        (defaultAllow is not null ? $" --allow <address>[,<address>...] (default {defaultAllow})" : ""));
 }

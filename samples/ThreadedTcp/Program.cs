@@ -3,6 +3,8 @@
 //
 //   dotnet run --project samples/ThreadedTcp
 using SocketServer.Samples;
+using static SocketServer.Concurrency;
+using static SocketServer.Transport;
 
 var options = SampleOptions.Parse(args);
 using var server = new ThreadedTcpServer(options.Host, options.Port);
@@ -36,12 +38,13 @@ static void Client(IPAddress ip, int port, string message)
     Console.WriteLine($"Received: {response}");
 }
 
-/// <summary>Python's <c>class ThreadedTCPServer(ThreadingMixIn, TCPServer): pass</c>.</summary>
-internal sealed class ThreadedTcpServer(string host, int port) : ThreadingTcpServer(host, port, () => new ThreadedTcpRequestHandler())
+/// <summary>Python's <c>class ThreadedTCPServer(ThreadingMixIn, TCPServer): pass</c>, composed by the generator.</summary>
+[SocketServer(Tcp, Threading, Handler = typeof(ThreadedTcpRequestHandler))]
+internal sealed partial class ThreadedTcpServer
 {
     // The docs ask every threading server to decide what happens to running requests at exit; these are
-    // short, so the process may wait for them.
-    public override bool DaemonThreads => false;
+    // short, so the process may wait for them. Declaring the setting here replaces the generated one.
+    public bool DaemonThreads => false;
 }
 
 internal sealed class ThreadedTcpRequestHandler : BaseRequestHandler

@@ -5,17 +5,25 @@
 //
 // Then, from another terminal, the docs' own client:  python3 client.py hello world with TCP
 using SocketServer.Samples;
+using static SocketServer.Transport;
 
-var options = SampleOptions.Parse(args, "stream", "stream", "recv");
+var options = SampleOptions.Parse(args, "stream", ["stream", "recv"]);
 Func<BaseRequestHandler> handler = options.Handler == "recv" ? () => new MyTcpHandler() : () => new MyStreamHandler();
 
 // Create the server, binding to localhost on port 9999.
-using var server = new TcpServer(options.Host, options.Port, handler);
+using var server = new UpperCaseTcpServer(options.Host, options.Port, handler);
 using var stop = new StopOnSignal(server);
 Console.WriteLine($"listening on {server.ServerAddress}");
 
 // Activate the server; this keeps running until you interrupt the program with Ctrl+C.
 server.ServeForever();
+
+/// <summary>
+/// The docs' <c>socketserver.TCPServer</c>: synchronous, one connection at a time. Without <c>Handler = typeof(...)</c>
+/// its constructors take a handler factory, so <c>--handler</c> can choose one at run time.
+/// </summary>
+[SocketServer(Tcp)]
+internal sealed partial class UpperCaseTcpServer;
 
 /// <summary>
 /// The request handler class for our server. It is instantiated once per connection to the server, and must

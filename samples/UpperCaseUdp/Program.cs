@@ -4,12 +4,17 @@
 //
 // Then, from another terminal, the docs' own client:  python3 client.py hello world with UDP
 using SocketServer.Samples;
+using static SocketServer.Transport;
 
 var options = SampleOptions.Parse(args);
-using var server = new UdpServer(options.Host, options.Port, () => new MyUdpHandler());
+using var server = new UpperCaseUdpServer(options.Host, options.Port);
 using var stop = new StopOnSignal(server);
 Console.WriteLine($"listening on {server.ServerAddress}");
 server.ServeForever();
+
+/// <summary>The docs' <c>socketserver.UDPServer</c> with its handler: one datagram at a time.</summary>
+[SocketServer(Udp, Handler = typeof(MyUdpHandler))]
+internal sealed partial class UpperCaseUdpServer;
 
 /// <summary>
 /// Works like the TCP handler, except that Request is a DatagramRequest (the data and the server's socket),

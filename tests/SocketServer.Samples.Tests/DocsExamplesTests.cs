@@ -94,7 +94,7 @@ public class DocsExamplesTests
         Assert.DoesNotContain("   at ", errors);
     }
 
-    private static string Docs(string file) => Path.Combine(DocsDirectory, file);
+    internal static string Docs(string file) => Path.Combine(DocsDirectory, file);
 
     /// <summary>Starts a server, runs the docs' client against it twice, stops it, and returns both sides' output.</summary>
     private static (string[] ClientOutput, string[] ServerOutput) Serve(ChildProcess server, string client, string protocol)
@@ -118,7 +118,7 @@ public class DocsExamplesTests
     }
 
     /// <summary>The docs' client program, unchanged but for the port (the docs use 9999; tests use a free one).</summary>
-    private static string DocsClientOn(string client, int port)
+    internal static string DocsClientOn(string client, int port)
     {
         string text = File.ReadAllText(Docs(client));
         const string DocsAddress = "HOST, PORT = \"localhost\", 9999";
