@@ -167,3 +167,19 @@ public class SnapshotTests
         Assert.Empty(GeneratorHarness.Problems(output, result));
     }
 }
+
+/// <summary>The README shows the generated file for its example; it must be the generator's real output.</summary>
+public class ReadmeTests
+{
+    [Fact]
+    public void The_generated_file_in_the_README_is_the_snapshot()
+    {
+        string root = Path.GetFullPath(Path.Combine(SnapshotDirectory(), "..", "..", ".."));
+        string readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n");
+        string snapshot = File.ReadAllText(Path.Combine(SnapshotDirectory(), "Handler.verified.cs")).Replace("\r\n", "\n");
+        Assert.Contains("```csharp\n" + snapshot + "```", readme);
+    }
+
+    private static string SnapshotDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.Combine(Path.GetDirectoryName(path)!, "Snapshots");
+}

@@ -8,7 +8,7 @@ namespace SocketServer.Samples.Tests;
 /// <summary>A program under test: stdout read line by line with a bound, stopped with a real signal.</summary>
 public sealed partial class ChildProcess : IDisposable
 {
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
     private readonly Process _process;
     private readonly BlockingCollection<string> _stdout = [];
@@ -76,6 +76,8 @@ public sealed partial class ChildProcess : IDisposable
     }
 
     public static ChildProcess Python(params string[] arguments) => new("python3", ["-u", .. arguments]);
+
+    public static ChildProcess Start(string fileName, params string[] arguments) => new(fileName, arguments);
 
     /// <summary>Runs a program to its end and returns its exit code and output.</summary>
     public static (int ExitCode, string[] Output, string Errors) Run(ChildProcess process)
