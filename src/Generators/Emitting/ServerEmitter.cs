@@ -89,6 +89,18 @@ internal static class ServerEmitter
 
     private static string Modifiers(string modifiers) => modifiers.Length == 0 ? string.Empty : modifiers + " ";
 
+    /// <summary>One constructor: its parameters, what it passes to the base, and their documentation.</summary>
+    private sealed class ConstructorShape(string parameters, string arguments, string where, params string[] parameterDocs)
+    {
+        public string Parameters => parameters;
+
+        public string Arguments => arguments;
+
+        public string Where => where;
+
+        public string[] ParameterDocs => parameterDocs;
+    }
+
     /// <summary>One lifecycle step of a server.</summary>
     private sealed record Step(string Name, string ReturnType, string Parameters, string Arguments)
     {
@@ -143,27 +155,32 @@ internal static class ServerEmitter
                 ? string.Empty
                 : " Each request is handled by a new <see cref=\"" + model.Handler + "\"/>.";
 
-            var shapes = unix
-                ? new[]
-                {
-                    ("string path", "path", "<param name=\"path\">The socket path (on Linux, a leading <c>'\\0'</c> names an abstract socket).</param>", "on a socket path"),
-                    ("global::System.Net.Sockets.UnixDomainSocketEndPoint serverAddress", "serverAddress", "<param name=\"serverAddress\">The socket path.</param>", "on a socket endpoint"),
-                }
-                : new[]
-                {
-                    (EndPoint + " serverAddress", "serverAddress", "<param name=\"serverAddress\">The address to listen on; port 0 lets the system choose.</param>", "on an address"),
-                    ("string host, int port", "host, port", "<param name=\"host\">An address literal, a host name (resolved preferring IPv4), or <c>\"\"</c> for every interface.</param>\n/// <param name=\"port\">The port; 0 lets the system choose.</param>", "on a host and port"),
-                };
+            ConstructorShape[] shapes = unix
+                ?
+                [
+                    new("string path", "path", "on a socket path", "<param name=\"path\">The socket path (on Linux, a leading <c>'\\0'</c> names an abstract socket).</param>"),
+                    new("global::System.Net.Sockets.UnixDomainSocketEndPoint serverAddress", "serverAddress", "on a socket endpoint", "<param name=\"serverAddress\">The socket path.</param>"),
+                ]
+                :
+                [
+                    new(EndPoint + " serverAddress", "serverAddress", "on an address", "<param name=\"serverAddress\">The address to listen on; port 0 lets the system choose.</param>"),
+                    new(
+                        "string host, int port",
+                        "host, port",
+                        "on a host and port",
+                        "<param name=\"host\">An address literal, a host name (resolved preferring IPv4), or <c>\"\"</c> for every interface.</param>",
+                        "<param name=\"port\">The port; 0 lets the system choose.</param>"),
+                ];
 
             bool deferBinding = model.MixIns.Count > 0;
-            foreach (var (parameters, arguments, parameterDocs, where) in shapes)
+            foreach (ConstructorShape shape in shapes)
             {
                 writer.Line("/// <summary>");
-                writer.Line("/// Creates the server " + where + " and, unless <paramref name=\"bindAndActivate\"/> is <see langword=\"false\"/>, binds and activates it." + createdHandlers);
+                writer.Line("/// Creates the server " + shape.Where + " and, unless <paramref name=\"bindAndActivate\"/> is <see langword=\"false\"/>, binds and activates it." + createdHandlers);
                 writer.Line("/// </summary>");
-                foreach (string doc in parameterDocs.Split('\n'))
+                foreach (string doc in shape.ParameterDocs)
                 {
-                    writer.Line(doc.StartsWith("///", System.StringComparison.Ordinal) ? doc : "/// " + doc);
+                    writer.Line("/// " + doc);
                 }
 
                 if (model.Handler is null)
@@ -174,8 +191,8 @@ internal static class ServerEmitter
                 writer.Line("/// <param name=\"bindAndActivate\">Whether to bind (and, for a stream server, listen) now.</param>");
                 writer.Line("/// <exception cref=\"global::System.Net.Sockets.SocketException\">Binding or listening failed; the server is closed and the message says why.</exception>");
                 writer.Line(GeneratedCode);
-                writer.Line(access + " " + _type.Name + "(" + parameters + ", " + factoryParameter + "bool bindAndActivate = true)");
-                writer.Line("    : base(" + arguments + ", " + factory + ", " + (deferBinding ? "bindAndActivate: false" : "bindAndActivate") + ")");
+                writer.Line(access + " " + _type.Name + "(" + shape.Parameters + ", " + factoryParameter + "bool bindAndActivate = true)");
+                writer.Line("    : base(" + shape.Arguments + ", " + factory + ", " + (deferBinding ? "bindAndActivate: false" : "bindAndActivate") + ")");
                 writer.Open();
                 ConstructorBody(deferBinding);
                 writer.Close();
