@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace SocketServer.Analyzers.Rules;
+
+/// <summary>
+/// SSA007: a <c>[SocketServer]</c> declaration the generator cannot compose: out-of-range arguments, a class that
+/// cannot be a server, a second concurrency mix-in (a composed base class, or a concurrency helper listed as a
+/// mix-in), a mix-in listed twice or that is not a creatable <c>ServerMixIn</c>, a handler that is not a creatable
+/// request handler.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [Descriptors.InvalidComposition];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (KnownTypes.TryCreate(start.Compilation) is { SocketServerAttribute: not null } known)
+            {
+                start.RegisterSymbolAction(symbol => Analyze(symbol, known), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, KnownTypes known)
+    {
+        var server = (INamedTypeSymbol)context.Symbol;
+        if (ServerComposition.Attribute(server, known) is not { } attribute)
+        {
+            return;
+        }
+
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
+        Location where = syntax?.GetLocation() ?? server.Locations.FirstOrDefault() ?? Location.None;
+        void Report(string problem, Location? at = null) =>
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidComposition, at ?? where, server.Name, problem));
+
+        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+        if (arguments.Length >= 2)
+        {
+            if (arguments[0].Value is int transport && transport is < 0 or > 3)
+            {
+                Report($"{transport} is not a Transport (Tcp, Udp, UnixStream or UnixDatagram)", Positional(syntax, 0));
+            }
+
+            if (arguments[1].Value is int concurrency && concurrency is < 0 or > 3)
+            {
+                Report($"{concurrency} is not a Concurrency (Sync, Threading, Forking or Async)", Positional(syntax, 1));
+            }
+        }
+
+        if (server.IsStatic)
+        {
+            Report("a static class cannot be a server");
+        }
+        else if (server.IsRecord)
+        {
+            Report("a record cannot derive from a server class; declare a class");
+        }
+
+        CheckBase(server, known, arguments, Report);
+
+        if (arguments.Length == 3 && arguments[2].Kind == TypedConstantKind.Array)
+        {
+            var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            for (int i = 0; i < arguments[2].Values.Length; i++)
+            {
+                if (arguments[2].Values[i].Value is INamedTypeSymbol mixIn)
+                {
+                    Location? at = Positional(syntax, 2 + i);
+                    if (!seen.Add(mixIn))
+                    {
+                        Report($"the mix-in '{mixIn.Name}' is listed twice", at);
+                    }
+                    else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
+                    {
+                        Report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
+                    }
+                    else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, context.Compilation) is { } problem)
+                    {
+                        Report(problem, at);
+                    }
+                }
+            }
+        }
+
+        if (ServerComposition.HandlerOf(attribute) is { } handler
+            && Creatable(handler, known.BaseRequestHandler, "a request handler (BaseRequestHandler)", server, context.Compilation) is { } handlerProblem)
+        {
+            Report(handlerProblem, Named(syntax, "Handler"));
+        }
+    }
+
+    private static void CheckBase(INamedTypeSymbol server, KnownTypes known, ImmutableArray<TypedConstant> arguments, System.Action<string, Location?> report)
+    {
+        if (server.BaseType is not { SpecialType: not SpecialType.System_Object } declared || declared.TypeKind == TypeKind.Error
+            || arguments.Length < 1 || arguments[0].Value is not int transport || transport is < 0 or > 3)
+        {
+            return;
+        }
+
+        INamedTypeSymbol? expected = known.TransportBases[transport];
+        if (SymbolEqualityComparer.Default.Equals(declared, expected))
+        {
+            return;
+        }
+
+        if (known.IsServer(declared) && ServerComposition.Of(declared, known) is { Concurrency: not Concurrency.Sync } composed)
+        {
+            report($"its base class '{declared.Name}' already composes the {composed.Concurrency} mix-in, and a server has one concurrency mix-in; remove the base class and choose the concurrency in the attribute", null);
+        }
+        else
+        {
+            report($"its base class '{declared.Name}' is not '{expected?.Name}', the server class of that transport; remove the base class", null);
+        }
+    }
+
+    /// <summary>Why <paramref name="type"/> cannot be created with <c>new T()</c> as a <paramref name="what"/>, or null if it can.</summary>
+    private static string? Creatable(INamedTypeSymbol type, INamedTypeSymbol? requiredBase, string what, INamedTypeSymbol within, Compilation compilation)
+    {
+        if (type.TypeKind == TypeKind.Error)
+        {
+            return null; // the compiler already reports the unknown type
+        }
+
+        if (!KnownTypes.DerivesFrom(type, requiredBase) || type.TypeKind != TypeKind.Class)
+        {
+            return $"'{type.Name}' is not {what}";
+        }
+
+        if (type.IsUnboundGenericType)
+        {
+            return $"'{type.Name}' is an open generic type; name a closed one";
+        }
+
+        if (type.IsAbstract)
+        {
+            return $"'{type.Name}' is abstract; name a concrete {what}";
+        }
+
+        return type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, within))
+            ? null
+            : $"'{type.Name}' has no public parameterless constructor, so the server cannot create it with 'new {type.Name}()'";
+    }
+
+    private static Location? Positional(AttributeSyntax? syntax, int index)
+    {
+        var positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        return positional is not null && index < positional.Count ? positional[index].GetLocation() : null;
+    }
+
+    private static Location? Named(AttributeSyntax? syntax, string name) =>
+        syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation();
+}

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace SocketServer.Analyzers.Rules;
+
+/// <summary>
+/// SSA006: a Threading server's handler writes static state or the server's members outside <c>lock</c> or a
+/// <c>System.Threading.Lock</c> scope. (<c>Interlocked</c> takes the field by <c>ref</c>, so it is not a write here.)
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ThreadingSharedStateAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [Descriptors.ThreadingHandlerWritesSharedStateUnlocked];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        RequestCode.Register(context, Report);
+    }
+
+    private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index)
+    {
+        if (!code.Known.IsHandler(code.Type)
+            || index.UsesOf(code.Type).Where(u => u.Composition.Concurrency == Concurrency.Threading).Select(u => u.ServerName).FirstOrDefault() is not { } server)
+        {
+            return;
+        }
+
+        var reported = new HashSet<Location>();
+        foreach (SharedWrite write in code.WritesIn(code.Reachable(["Setup", "Handle", "Finish"])))
+        {
+            if (!write.Guarded && reported.Add(write.Location))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ThreadingHandlerWritesSharedStateUnlocked, write.Location, write.Method.Name, write.Member, server));
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SocketServer.Analyzers;
+
+/// <summary>The runtime's <c>Transport</c> values.</summary>
+internal enum Transport
+{
+    Tcp = 0,
+    Udp = 1,
+    UnixStream = 2,
+    UnixDatagram = 3,
+}
+
+/// <summary>The runtime's <c>Concurrency</c> values.</summary>
+internal enum Concurrency
+{
+    Sync = 0,
+    Threading = 1,
+    Forking = 2,
+    Async = 3,
+}
+
+/// <summary>What a server type is: its transport and where its requests run.</summary>
+internal readonly struct ServerComposition
+{
+    public ServerComposition(Transport transport, Concurrency concurrency)
+    {
+        Transport = transport;
+        Concurrency = concurrency;
+    }
+
+    public Transport Transport { get; }
+
+    public Concurrency Concurrency { get; }
+
+    public bool IsStream => Transport is Transport.Tcp or Transport.UnixStream;
+
+    public string TransportName => Transport switch
+    {
+        Transport.Tcp => "TCP",
+        Transport.Udp => "UDP",
+        Transport.UnixStream => "Unix stream",
+        _ => "Unix datagram",
+    };
+
+    /// <summary>
+    /// Reads a server type's composition: the nearest <c>[SocketServer]</c> attribute on it or a base class (the
+    /// runtime's pre-composed servers carry one), else the transport class it derives from (synchronous).
+    /// </summary>
+    public static ServerComposition? Of(ITypeSymbol? type, KnownTypes known)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (FromAttribute(current, known) is { } declared)
+            {
+                return declared;
+            }
+
+            for (int transport = 0; transport < known.TransportBases.Length; transport++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known.TransportBases[transport]))
+                {
+                    return new ServerComposition((Transport)transport, Concurrency.Sync);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static AttributeData? Attribute(ISymbol type, KnownTypes known) =>
+        known.SocketServerAttribute is null
+            ? null
+            : type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.SocketServerAttribute));
+
+    public static ServerComposition? FromAttribute(ISymbol type, KnownTypes known)
+    {
+        if (Attribute(type, known) is not { } attribute)
+        {
+            return null;
+        }
+
+        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+        return arguments.Length >= 2
+            && arguments[0].Value is int transport && transport is >= 0 and <= 3
+            && arguments[1].Value is int concurrency && concurrency is >= 0 and <= 3
+            ? new ServerComposition((Transport)transport, (Concurrency)concurrency)
+            : null;
+    }
+
+    /// <summary>The <c>Handler = typeof(...)</c> of a <c>[SocketServer]</c> attribute, with its syntax for locations.</summary>
+    public static INamedTypeSymbol? HandlerOf(AttributeData attribute) =>
+        attribute.NamedArguments.FirstOrDefault(n => n.Key == "Handler").Value.Value as INamedTypeSymbol;
+}

@@ -1,0 +1,96 @@
+using SocketServer.Analyzers.CodeFixes;
+using SocketServer.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace SocketServer.Analyzers.Tests;
+
+/// <summary>SSA005 (Info): a Threading server that never decides DaemonThreads.</summary>
+public class DaemonThreadsTests
+{
+    private static DiagnosticResult Info(int marker) => new DiagnosticResult("SSA005", DiagnosticSeverity.Info).WithLocation(marker);
+
+    [Fact]
+    public Task A_Threading_server_that_never_decides() =>
+        Verify.AnalyzerAsync<DaemonThreadsAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading)]
+            public partial class {|#0:S|};
+            """,
+            Info(0).WithArguments("S"));
+
+    [Fact]
+    public Task Not_when_the_class_declares_it_or_code_assigns_it_or_the_server_is_not_Threading() =>
+        Verify.AnalyzerAsync<DaemonThreadsAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading)]
+            public partial class Declared { public bool DaemonThreads => true; }
+
+            [SocketServer(Udp, Threading)]
+            public partial class SetAtTheCallSite;
+
+            [SocketServer(UnixStream, Threading)]
+            public partial class SetLater;
+
+            [SocketServer(Tcp)]
+            public partial class Synchronous;
+
+            public static class Program
+            {
+                public static void Main()
+                {
+                    using var a = new SetAtTheCallSite(new IPEndPoint(IPAddress.Loopback, 0), () => new Packets(), false) { DaemonThreads = true };
+                    using var b = new SetLater("/tmp/s.sock", () => new Lines(), false);
+                    b.DaemonThreads = false;
+                }
+            }
+
+            public sealed class Lines : StreamRequestHandler { }
+
+            public sealed class Packets : DatagramRequestHandler { }
+            """);
+
+    [Fact]
+    public Task A_pragma_suppresses_it() =>
+        Verify.AnalyzerAsync<DaemonThreadsAnalyzer>(
+            """
+            #pragma warning disable SSA005
+            [SocketServer(Tcp, Threading)]
+            public partial class S;
+            #pragma warning restore SSA005
+            """);
+
+    [Theory]
+    [InlineData(DeclareDaemonThreadsCodeFixProvider.WaitKey, "false")]
+    [InlineData(DeclareDaemonThreadsCodeFixProvider.DoNotWaitKey, "true")]
+    public Task The_fix_declares_the_decision_and_fixes_all(string key, string value) =>
+        Verify.CodeFixAsync<DaemonThreadsAnalyzer, DeclareDaemonThreadsCodeFixProvider>(
+            """
+            [SocketServer(Tcp, Threading)]
+            public partial class {|#0:First|};
+
+            [SocketServer(Udp, Threading)]
+            public partial class {|#1:Second|}
+            {
+                public int Requests { get; set; }
+            }
+            """,
+            $$"""
+            [SocketServer(Tcp, Threading)]
+            public partial class First
+            {
+                public bool DaemonThreads => {{value}};
+            }
+
+            [SocketServer(Udp, Threading)]
+            public partial class Second
+            {
+                public int Requests { get; set; }
+
+                public bool DaemonThreads => {{value}};
+            }
+            """,
+            key,
+            Info(0).WithArguments("First"),
+            Info(1).WithArguments("Second"));
+}

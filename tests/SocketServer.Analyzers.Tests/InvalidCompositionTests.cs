@@ -1,0 +1,98 @@
+using SocketServer.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace SocketServer.Analyzers.Tests;
+
+/// <summary>SSA007: compositions the generator cannot build.</summary>
+public class InvalidCompositionTests
+{
+    private const string Support = """
+
+        public sealed class Lines : StreamRequestHandler { }
+        public abstract class AbstractLines : StreamRequestHandler { }
+        public sealed class NeedsArgument(int value) : StreamRequestHandler { public int Value => value; }
+        public sealed class Logging : ServerMixIn { }
+        public abstract class AbstractMixIn : ServerMixIn { }
+        """;
+
+    private static DiagnosticResult Error(int marker, string server, string problem) =>
+        new DiagnosticResult("SSA007", DiagnosticSeverity.Error).WithLocation(marker).WithArguments(server, problem);
+
+    [Fact]
+    public Task Mix_ins_listed_twice_or_that_do_not_fit() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading, typeof(Logging), {|#0:typeof(Logging)|}, {|#1:typeof(ThreadingMixIn)|}, {|#2:typeof(string)|}, {|#3:typeof(AbstractMixIn)|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", "the mix-in 'Logging' is listed twice"),
+            Error(1, "S", "'ThreadingMixIn' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one"),
+            Error(2, "S", "'String' is not a ServerMixIn"),
+            Error(3, "S", "'AbstractMixIn' is abstract; name a concrete a ServerMixIn"));
+
+    [Theory]
+    [InlineData("typeof(int)", "'Int32' is not a request handler (BaseRequestHandler)")]
+    [InlineData("typeof(AbstractLines)", "'AbstractLines' is abstract; name a concrete a request handler (BaseRequestHandler)")]
+    [InlineData("typeof(NeedsArgument)", "'NeedsArgument' has no public parameterless constructor, so the server cannot create it with 'new NeedsArgument()'")]
+    public Task Handlers_that_do_not_fit(string handler, string problem) =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            $$"""
+            [SocketServer(Tcp, {|#0:Handler = {{handler}}|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", problem));
+
+    [Fact]
+    public Task A_second_concurrency_mix_in_through_the_base_class() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [{|#0:SocketServer(Tcp, Forking)|}]
+            public partial class S : ThreadingTcpServer
+            {
+                public S() : base(new IPEndPoint(IPAddress.Loopback, 0), () => new Lines(), false) { }
+            }
+
+            [{|#1:SocketServer(Tcp)|}]
+            public partial class T : UdpServer
+            {
+                public T() : base(new IPEndPoint(IPAddress.Loopback, 0), () => new Lines(), false) { }
+            }
+            """ + Support,
+            Error(0, "S", "its base class 'ThreadingTcpServer' already composes the Threading mix-in, and a server has one concurrency mix-in; remove the base class and choose the concurrency in the attribute"),
+            Error(1, "T", "its base class 'UdpServer' is not 'TcpServer', the server class of that transport; remove the base class"));
+
+    [Fact]
+    public Task Out_of_range_arguments_and_types_that_cannot_be_servers() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer({|#0:(Transport)7|}, {|#1:(Concurrency)(-1)|})]
+            public partial class S;
+
+            [{|#2:SocketServer(Tcp)|}]
+            public static partial class Helpers;
+
+            [{|#3:SocketServer(Udp)|}]
+            public partial record Message;
+            """ + Support,
+            Error(0, "S", "7 is not a Transport (Tcp, Udp, UnixStream or UnixDatagram)"),
+            Error(1, "S", "-1 is not a Concurrency (Sync, Threading, Forking or Async)"),
+            Error(2, "Helpers", "a static class cannot be a server"),
+            Error(3, "Message", "a record cannot derive from a server class; declare a class"));
+
+    [Fact]
+    public Task Valid_compositions_and_a_pragma() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading, typeof(Logging), Handler = typeof(Lines))]
+            public partial class Good { public bool DaemonThreads => true; }
+
+            [SocketServer(Tcp, Handler = typeof(Lines))]
+            public partial class ExplicitBase : TcpServer;
+
+            #pragma warning disable SSA007
+            [SocketServer(Tcp, Handler = typeof(int))]
+            public partial class Suppressed;
+            #pragma warning restore SSA007
+            """ + Support);
+}

@@ -1,0 +1,225 @@
+using SocketServer.Analyzers.CodeFixes;
+using SocketServer.Analyzers.Rules;
+
+namespace SocketServer.Analyzers.Tests;
+
+/// <summary>SSA001: Shutdown() on the serving thread, however the server is reached.</summary>
+public class ShutdownOnServingThreadTests
+{
+    private static Task Analyze(string source) => Verify.AnalyzerAsync<ShutdownOnServingThreadAnalyzer>(source);
+
+    private static string SyncServerWith(string handlerBody) => $$"""
+        public sealed class H : StreamRequestHandler
+        {
+        {{handlerBody}}
+        }
+
+        public static class Program
+        {
+            public static void Main()
+            {
+                using var server = new TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new H());
+                server.ServeForever();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Server_Shutdown_in_Handle_of_a_synchronous_server() =>
+        Analyze(SyncServerWith("    public override void Handle() => {|SSA001:Server.Shutdown()|};"));
+
+    [Fact]
+    public Task This_Server_Shutdown() =>
+        Analyze(SyncServerWith("    public override void Handle() { {|SSA001:this.Server.Shutdown()|}; }"));
+
+    [Fact]
+    public Task A_cast_of_the_server() =>
+        Analyze(SyncServerWith("    public override void Handle() { {|SSA001:((TcpServer)Server).Shutdown()|}; }"));
+
+    [Fact]
+    public Task A_local_holding_the_server() =>
+        Analyze(SyncServerWith("    public override void Finish() { var server = Server; {|SSA001:server.Shutdown()|}; }"));
+
+    [Fact]
+    public Task A_field_holding_the_server() =>
+        Analyze(SyncServerWith("""
+                private BaseServer? _server;
+                public override void Setup() { base.Setup(); _server = Server; }
+                public override void Handle() { {|SSA001:_server!.Shutdown()|}; }
+            """));
+
+    [Fact]
+    public Task A_method_of_the_handler_that_Handle_calls() =>
+        Analyze(SyncServerWith("""
+                public override void Handle() { if (RFile.ReadLine().Length == 0) { Stop(); } }
+                private void Stop() => Quit();
+                private void Quit() { {|SSA001:Server.Shutdown()|}; }
+            """));
+
+    [Fact]
+    public Task A_handler_named_in_the_attribute() =>
+        Analyze("""
+            [SocketServer(Tcp, Handler = typeof(H))]
+            public partial class S;
+
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle() => {|SSA001:Server.Shutdown()|};
+            }
+            """);
+
+    [Fact]
+    public Task ServiceActions_and_HandleTimeout_overrides_run_on_the_serving_thread() =>
+        Analyze("""
+            public sealed class S : ThreadingTcpServer
+            {
+                public S() : base(new IPEndPoint(IPAddress.Loopback, 0), () => new Echo()) { }
+                public bool Done { get; set; }
+                public override void ServiceActions() { if (Done) { {|SSA001:Shutdown()|}; } }
+                public override void HandleTimeout() => {|SSA001:this.Shutdown()|};
+            }
+
+            public sealed class Echo : StreamRequestHandler { }
+            """);
+
+    [Fact]
+    public Task FinishRequest_of_a_synchronous_server_runs_on_the_serving_thread() =>
+        Analyze("""
+            public sealed class S() : TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new Echo())
+            {
+                public override void FinishRequest(object request, EndPoint? clientAddress)
+                {
+                    base.FinishRequest(request, clientAddress);
+                    {|SSA001:Shutdown()|};
+                }
+            }
+
+            public sealed class Echo : StreamRequestHandler { }
+            """);
+
+    [Fact]
+    public async Task A_Forking_servers_handler_gets_its_own_message()
+    {
+        var expected = Verify.Diagnostic("SSA001").WithLocation(0).WithMessage(
+            "'Handle' calls Shutdown() in a handler of Forking server 'S': the handler runs in a child process where nothing serves, so Shutdown() blocks forever and stops nothing; stop the server from the parent process");
+        await Verify.AnalyzerAsync<ShutdownOnServingThreadAnalyzer>(
+            """
+            [SocketServer(UnixStream, Forking, Handler = typeof(H))]
+            public partial class S;
+
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle() => {|#0:Server.Shutdown()|};
+            }
+            """,
+            expected);
+    }
+
+    [Fact]
+    public Task Not_in_a_Threading_or_Async_servers_handler() =>
+        Analyze("""
+            [SocketServer(Tcp, Threading, Handler = typeof(H))]
+            public partial class Threaded { public bool DaemonThreads => true; }
+
+            [SocketServer(Tcp, Async, Handler = typeof(H))]
+            public partial class Asynchronous;
+
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle() => Server.Shutdown();
+            }
+
+            public static class Program
+            {
+                public static void Main() => new ThreadingUdpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new D()).Dispose();
+            }
+
+            public sealed class D : DatagramRequestHandler
+            {
+                public override void Handle() => Server.Shutdown();
+            }
+            """);
+
+    [Fact]
+    public Task Not_when_another_thread_calls_it() =>
+        Analyze(SyncServerWith("""
+                private Timer? _timer;
+                public override void Handle()
+                {
+                    _ = Task.Run(() => Server.Shutdown());
+                    ThreadPool.QueueUserWorkItem(_ => Server.Shutdown());
+                    _timer = new Timer(_ => Server.Shutdown(), null, 1000, System.Threading.Timeout.Infinite);
+                    new Thread(delegate () { Server.Shutdown(); }).Start();
+                }
+            """));
+
+    [Fact]
+    public Task Not_in_a_method_the_request_path_never_calls() =>
+        Analyze(SyncServerWith("""
+                public override void Handle() { }
+                public void StopLater() => Server.Shutdown();
+            """));
+
+    [Fact]
+    public Task Not_outside_handlers_and_server_steps() =>
+        Analyze("""
+            public static class Program
+            {
+                public static void Main()
+                {
+                    using var server = new TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new H());
+                    server.Shutdown();
+                }
+            }
+
+            public sealed class H : StreamRequestHandler { }
+
+            public sealed class S() : ThreadingTcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new H())
+            {
+                public override void FinishRequest(object request, EndPoint? clientAddress) => Shutdown();
+            }
+            """);
+
+    [Fact]
+    public Task A_pragma_suppresses_it() =>
+        Analyze(SyncServerWith("""
+                public override void Handle()
+                {
+            #pragma warning disable SSA001 // the test stops its server from its only request
+                    Server.Shutdown();
+            #pragma warning restore SSA001
+                }
+            """));
+
+    [Fact]
+    public Task The_fix_moves_the_call_to_the_thread_pool_and_fixes_all() =>
+        Verify.CodeFixAsync<ShutdownOnServingThreadAnalyzer, MoveShutdownOffServingThreadCodeFixProvider>(
+            """
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle()
+                {
+                    {|SSA001:Server.Shutdown()|};
+                }
+
+                public override void Finish() => {|SSA001:Server.Shutdown()|};
+            }
+
+            [SocketServer(Tcp, Handler = typeof(H))]
+            public partial class S;
+            """,
+            """
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle()
+                {
+                    _ = Task.Run(() => Server.Shutdown());
+                }
+
+                public override void Finish() => _ = Task.Run(() => Server.Shutdown());
+            }
+
+            [SocketServer(Tcp, Handler = typeof(H))]
+            public partial class S;
+            """);
+}
