@@ -6,6 +6,7 @@ namespace SocketServer.Samples.Tests;
 /// A sample published with NativeAOT builds without a single trim or AOT warning and serves the docs' Python
 /// client from the native binary: generated servers create handlers with <c>new</c>, not reflection.
 /// </summary>
+[Collection(nameof(ReleaseBuilds))]
 public class NativeAotTests
 {
     [Fact]
