@@ -49,6 +49,10 @@ internal sealed class CompilationIndex
     /// <summary>Whether any code assigns <c>DaemonThreads</c> on <paramref name="server"/> or a type derived from it.</summary>
     public bool AssignsDaemonThreads(INamedTypeSymbol server) => _daemonThreadsAssigned.Any(owner => KnownTypes.DerivesFrom(owner, server));
 
+    /// <summary>An index built on first use, once, whichever rule asks first.</summary>
+    public static System.Lazy<CompilationIndex> Lazily(Compilation compilation, KnownTypes known) =>
+        new(() => Build(compilation, known, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+
     [SuppressMessage(
         "MicrosoftCodeAnalysisPerformance",
         "RS1030:Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer",

@@ -76,9 +76,7 @@ internal sealed class RequestCode
                 return;
             }
 
-            var index = new System.Lazy<CompilationIndex>(
-                () => CompilationIndex.Build(start.Compilation, known, CancellationToken.None),
-                LazyThreadSafetyMode.ExecutionAndPublication);
+            System.Lazy<CompilationIndex> index = CompilationIndex.Lazily(start.Compilation, known);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
@@ -128,6 +126,29 @@ internal sealed class RequestCode
     public IEnumerable<ShutdownCall> ShutdownsIn(HashSet<IMethodSymbol> methods) => _shutdowns.Where(s => methods.Contains(s.Method));
 
     public IEnumerable<SharedWrite> WritesIn(HashSet<IMethodSymbol> methods) => _writes.Where(w => methods.Contains(w.Method));
+
+    /// <summary>
+    /// Reports the shared-state writes this handler type's request path makes, when a server with
+    /// <paramref name="concurrency"/> creates it (SSA003, SSA006); <paramref name="includeGuarded"/> keeps writes
+    /// under a lock.
+    /// </summary>
+    public void ReportSharedWrites(SymbolAnalysisContext context, CompilationIndex index, Concurrency concurrency, DiagnosticDescriptor rule, bool includeGuarded)
+    {
+        if (!Known.IsHandler(Type)
+            || index.UsesOf(Type).Where(u => u.Composition.Concurrency == concurrency).Select(u => u.ServerName).FirstOrDefault() is not { } server)
+        {
+            return;
+        }
+
+        var reported = new HashSet<Location>();
+        foreach (SharedWrite write in WritesIn(Reachable(["Setup", "Handle", "Finish"])))
+        {
+            if ((includeGuarded || !write.Guarded) && reported.Add(write.Location))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(rule, write.Location, write.Method.Name, write.Member, server));
+            }
+        }
+    }
 
     private void CollectInvocation(OperationAnalysisContext context)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -28,9 +27,7 @@ public sealed class DaemonThreadsAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var index = new System.Lazy<CompilationIndex>(
-                () => CompilationIndex.Build(start.Compilation, known, CancellationToken.None),
-                LazyThreadSafetyMode.ExecutionAndPublication);
+            System.Lazy<CompilationIndex> index = CompilationIndex.Lazily(start.Compilation, known);
             start.RegisterSymbolAction(
                 symbol =>
                 {

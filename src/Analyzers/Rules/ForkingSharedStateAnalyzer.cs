@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -21,21 +19,6 @@ public sealed class ForkingSharedStateAnalyzer : DiagnosticAnalyzer
         RequestCode.Register(context, Report);
     }
 
-    private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index)
-    {
-        if (!code.Known.IsHandler(code.Type)
-            || index.UsesOf(code.Type).Where(u => u.Composition.Concurrency == Concurrency.Forking).Select(u => u.ServerName).FirstOrDefault() is not { } server)
-        {
-            return;
-        }
-
-        var reported = new HashSet<Location>();
-        foreach (SharedWrite write in code.WritesIn(code.Reachable(["Setup", "Handle", "Finish"])))
-        {
-            if (reported.Add(write.Location))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ForkingHandlerWritesSharedState, write.Location, write.Method.Name, write.Member, server));
-            }
-        }
-    }
+    private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index) =>
+        code.ReportSharedWrites(context, index, Concurrency.Forking, Descriptors.ForkingHandlerWritesSharedState, includeGuarded: true);
 }

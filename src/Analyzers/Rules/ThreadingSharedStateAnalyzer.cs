@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -24,21 +22,6 @@ public sealed class ThreadingSharedStateAnalyzer : DiagnosticAnalyzer
         RequestCode.Register(context, Report);
     }
 
-    private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index)
-    {
-        if (!code.Known.IsHandler(code.Type)
-            || index.UsesOf(code.Type).Where(u => u.Composition.Concurrency == Concurrency.Threading).Select(u => u.ServerName).FirstOrDefault() is not { } server)
-        {
-            return;
-        }
-
-        var reported = new HashSet<Location>();
-        foreach (SharedWrite write in code.WritesIn(code.Reachable(["Setup", "Handle", "Finish"])))
-        {
-            if (!write.Guarded && reported.Add(write.Location))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ThreadingHandlerWritesSharedStateUnlocked, write.Location, write.Method.Name, write.Member, server));
-            }
-        }
-    }
+    private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index) =>
+        code.ReportSharedWrites(context, index, Concurrency.Threading, Descriptors.ThreadingHandlerWritesSharedStateUnlocked, includeGuarded: false);
 }
