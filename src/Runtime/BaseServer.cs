@@ -62,6 +62,7 @@ public abstract class BaseServer : IDisposable
         ArgumentNullException.ThrowIfNull(requestHandlerFactory);
         ServerAddress = serverAddress;
         RequestHandlerFactory = requestHandlerFactory;
+        ForkingChild.OnServerCreated();
     }
 
     /// <summary>
@@ -146,6 +147,12 @@ public abstract class BaseServer : IDisposable
     /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
     public void HandleRequest()
     {
+        if (ForkingChild.IsChild)
+        {
+            ForkingChild.Serve(this);
+            return;
+        }
+
         ServerWakeup wakeup = PrepareToWait();
         TimeSpan? timeout = EffectiveRequestTimeout();
         long started = Stopwatch.GetTimestamp();
@@ -198,6 +205,13 @@ public abstract class BaseServer : IDisposable
         if (pollInterval < TimeSpan.Zero && pollInterval != System.Threading.Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(pollInterval), pollInterval, "The poll interval is zero or positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (ForkingChild.IsChild)
+        {
+            // In a Forking server's child process: run the one request handed to it, then exit.
+            ForkingChild.Serve(this);
+            return;
         }
 
         ServerWakeup wakeup;
@@ -258,6 +272,13 @@ public abstract class BaseServer : IDisposable
     /// </exception>
     public void Shutdown()
     {
+        if (ForkingChild.IsChild)
+        {
+            throw new InvalidOperationException(
+                "Shutdown() was called in a Forking server's child process, which runs one request and exits; nothing serves here, " +
+                "so it would wait forever and stop nothing. Stop the server from the parent process.");
+        }
+
         if (_servingThread == Thread.CurrentThread)
         {
             throw new InvalidOperationException(
@@ -346,6 +367,12 @@ public abstract class BaseServer : IDisposable
     /// <exception cref="SocketException">Binding or activating failed.</exception>
     protected void BindAndActivate()
     {
+        if (ForkingChild.IsChild)
+        {
+            // The parent process owns the addresses; a Forking child only serves the request it is handed.
+            return;
+        }
+
         string step = "bind";
         try
         {
@@ -455,6 +482,9 @@ public abstract class BaseServer : IDisposable
             ServerClose();
         }
     }
+
+    /// <summary>In a Forking child: takes the parent's bound address, which the child never binds itself.</summary>
+    internal void AdoptForkedAddress(EndPoint serverAddress) => ServerAddress = serverAddress;
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> if the server was closed.</summary>
     protected void ThrowIfClosed()

@@ -1,41 +1,428 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
 using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using SocketServer.Internal;
 
 namespace SocketServer;
 
 /// <summary>
-/// The behaviour of Python's <c>socketserver.ForkingMixIn</c> for a composed server: a child process per
-/// request. <b>Not available yet:</b> .NET cannot <c>fork()</c>; the spawn-based design (DESIGN.md §5) arrives
-/// in a later version. Until then a Forking server composes, binds and accepts, but processing a request
-/// fails with <see cref="PlatformNotSupportedException"/>, which reaches <c>HandleError</c>.
+/// The behaviour of Python's <c>socketserver.ForkingMixIn</c> for a composed server: each request runs in a child
+/// process, so what the handler changes never reaches the server or the next request.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Per-server state (children, running tasks) arrives with the implementation; generated code already calls an instance.")]
+/// <remarks>
+/// <para>
+/// .NET cannot <c>fork()</c>, so a child is the same program started again (Python's multiprocessing "spawn"): the
+/// parent accepts, then hands the connection (for a datagram server: the packet and the server's socket) to a
+/// child over a Unix socket with <c>SCM_RIGHTS</c>. In the child, servers do not bind; when the program calls
+/// <c>ServeForever()</c> or <c>HandleRequest()</c> on the same server type, the child takes its one request, runs
+/// <c>FinishRequest</c> (and <c>HandleError</c> after an exception), then <c>ShutdownRequest</c>, and exits with 0, or 1
+/// after an exception. Its standard output is silent until then, so the program's start-up lines are not repeated.
+/// </para>
+/// <para>
+/// No descriptor is ever inherited: every child receives its request over the Unix socket, and received
+/// descriptors are close-on-exec, so there is no window in which another <c>Process.Start</c> could leak an
+/// accepted connection. Spare children (<c>SpareChildren</c>, 2 by default) wait, already started, for a request,
+/// which saves the start-up of a .NET process (tens of milliseconds) on the request's path; each still serves one
+/// request and exits. 64-bit Linux only; elsewhere processing a request throws
+/// <see cref="PlatformNotSupportedException"/>.
+/// </para>
+/// </remarks>
 public sealed class ForkingMixIn
 {
     /// <summary>Python's <c>ForkingMixIn.max_children</c>: 40.</summary>
     public const int DefaultMaxChildren = 40;
 
+    /// <summary>
+    /// How many started children wait for a request by default: 2. One hides the start-up of a .NET process from a
+    /// request; the second covers a second request arriving while the first spare's replacement starts. Each costs an
+    /// idle process (about 30 MB); set 0 to start a child only when a request arrives.
+    /// </summary>
+    public const int DefaultSpareChildren = 2;
+
     /// <summary>Python's <c>ForkingMixIn.timeout</c>: 300 seconds.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);
 
-    /// <summary>The process ids of running children; <see langword="null"/> before the first child (none yet).</summary>
-    public IReadOnlyCollection<int>? ActiveChildren => null;
+    /// <summary>How long a child may take to start and connect before its request fails.</summary>
+    public static readonly TimeSpan ChildStartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reaps children that have exited (waits for all of them if <paramref name="blocking"/>). No child ever starts yet.</summary>
+    private readonly object _gate = new();
+    private readonly List<Child> _spares = [];
+    private List<Child>? _active;
+    private ControlChannel? _control;
+    private BaseServer? _server;
+    private bool _closed;
+
+    /// <summary>
+    /// True in a child process a Forking server started. The program runs again in the child up to its
+    /// <c>ServeForever()</c>/<c>HandleRequest()</c> call; guard start-up work that must happen once (reading standard
+    /// input, starting clients, writing files) with <c>if (!ForkingMixIn.IsChildProcess)</c>.
+    /// </summary>
+    public static bool IsChildProcess => ForkingChild.IsChild;
+
+    /// <summary>The process ids of children running a request; <see langword="null"/> before the first request.</summary>
+    public IReadOnlyCollection<int>? ActiveChildren
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active?.Select(c => c.Pid).ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reaps children that have exited; with <paramref name="blocking"/>, first waits for every running child.
+    /// A child that ended other than by returning 0 or 1 (killed by a signal, crashed) is reported to the server's
+    /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped.
+    /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
     public void CollectChildren(bool blocking = false)
     {
+        if (blocking)
+        {
+            Child[] running;
+            lock (_gate)
+            {
+                running = _active?.ToArray() ?? [];
+            }
+
+            foreach (Child child in running)
+            {
+                child.Process.WaitForExit();
+            }
+        }
+
+        List<Child> ended;
+        lock (_gate)
+        {
+            if (_active is null)
+            {
+                return;
+            }
+
+            ended = _active.Where(c => c.Process.HasExited).ToList();
+            _active.RemoveAll(ended.Contains);
+        }
+
+        foreach (Child child in ended)
+        {
+            int exitCode = child.Process.ExitCode;
+            child.Process.Dispose();
+            if (exitCode is not (0 or 1) && _server is { } server)
+            {
+                server.HandleError(child.Request!, child.ClientAddress, new ChildProcessException(child.Pid, exitCode, child.ClientAddress));
+            }
+        }
     }
 
-    /// <summary>Would hand the request to a child process.</summary>
+    /// <summary>
+    /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
+    /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting.
+    /// </summary>
+    /// <param name="server">The composed server.</param>
+    /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
+    public void ServiceActions(BaseServer server, int spareChildren)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        CollectChildren();
+        if (spareChildren > 0 && DescriptorPassing.IsSupported)
+        {
+            EnsureStarted(server);
+            KeepSpares(spareChildren);
+        }
+    }
+
+    /// <summary>
+    /// Hands the request to a child (a spare, or one started now), then closes the parent's copy with
+    /// <c>CloseRequest</c>. When <paramref name="maxChildren"/> children are running, first waits for one to finish.
+    /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
     /// <param name="maxChildren">The server's <c>MaxChildren</c>.</param>
-    /// <exception cref="PlatformNotSupportedException">Always, in this version.</exception>
-    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren) =>
-        throw new PlatformNotSupportedException(
-            $"{server?.GetType().Name} is a Forking server (a process per request), which this version of SocketServer does not run yet: " +
-            ".NET cannot fork(), and the spawn-based Forking mix-in is still to come. Use Concurrency.Threading for now.");
+    /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
+    /// <exception cref="PlatformNotSupportedException">Not on 64-bit Linux.</exception>
+    /// <exception cref="ChildProcessException">No child could be started for the request.</exception>
+    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureStarted(server);
+        CollectChildren();
+        while (RunningCount() >= Math.Max(1, maxChildren))
+        {
+            // Python blocks in waitpid(); a child's exit pulses the gate (the timeout only guards a missed pulse).
+            lock (_gate)
+            {
+                Monitor.Wait(_gate, TimeSpan.FromSeconds(1));
+            }
+
+            CollectChildren();
+        }
+
+        (byte[] payload, Socket[] descriptors) = Describe(server, request, clientAddress);
+        Child child = HandOff(payload, descriptors, clientAddress);
+        child.Request = request;
+        lock (_gate)
+        {
+            (_active ??= []).Add(child);
+        }
+
+        server.CloseRequest(request);
+        KeepSpares(spareChildren);
+    }
+
+    /// <summary>
+    /// The Forking part of <c>ServerClose</c>: tells spare children to exit (and ends any that do not within a few
+    /// seconds), stops taking children's connections, then reaps children, waiting for running ones if
+    /// <paramref name="blocking"/> (the server's <c>BlockOnClose</c>).
+    /// </summary>
+    /// <param name="blocking">Whether to wait for running children.</param>
+    public void ServerClose(bool blocking)
+    {
+        Child[] spares;
+        lock (_gate)
+        {
+            _closed = true;
+            spares = [.. _spares];
+            _spares.Clear();
+        }
+
+        _control?.Dispose();
+        foreach (Child spare in spares)
+        {
+            if (!spare.Process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                spare.Process.Kill();
+                spare.Process.WaitForExit();
+            }
+
+            spare.Process.Dispose();
+        }
+
+        CollectChildren(blocking);
+    }
+
+    private static (byte[] Payload, Socket[] Descriptors) Describe(BaseServer server, object request, EndPoint? clientAddress) => request switch
+    {
+        Socket connection => (new RequestEnvelope(server.ServerAddress, clientAddress, null).Encode(), [connection]),
+        DatagramRequest datagram => (new RequestEnvelope(server.ServerAddress, clientAddress, datagram.Packet).Encode(), [datagram.Socket]),
+        _ => throw new ArgumentException(
+            $"A Forking server hands a connected Socket or a DatagramRequest to its child; {server.GetType().Name}.GetRequest() returned a {request.GetType().Name}.",
+            nameof(request)),
+    };
+
+    private void EnsureStarted(BaseServer server)
+    {
+        if (!DescriptorPassing.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                $"{server.GetType().Name} is a Forking server: it runs each request in a child process and hands it the connection over a Unix socket " +
+                "(SCM_RIGHTS), which this version supports on 64-bit Linux only. Use Concurrency.Threading on this platform.");
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _server ??= server;
+            _control ??= new ControlChannel();
+        }
+    }
+
+    private int RunningCount()
+    {
+        lock (_gate)
+        {
+            return _active?.Count ?? 0;
+        }
+    }
+
+    /// <summary>
+    /// Gives the request to a spare (waiting for one that is still starting: it is nearer to ready than a new
+    /// child), or to a child started for it. A spare that died meanwhile is skipped.
+    /// </summary>
+    private Child HandOff(byte[] payload, Socket[] descriptors, EndPoint? clientAddress)
+    {
+        while (TakeSpare() is { } spare)
+        {
+            if (Wait(spare) is not null && TryGive(spare, payload, descriptors))
+            {
+                spare.ClientAddress = clientAddress;
+                return spare;
+            }
+
+            Abandon(spare);
+        }
+
+        Child child = Start();
+        if (Wait(child) is not null && TryGive(child, payload, descriptors))
+        {
+            child.ClientAddress = clientAddress;
+            return child;
+        }
+
+        string why = child.Process.HasExited
+            ? $"it exited with code {child.Process.ExitCode} before taking the request; does the program reach ServeForever() or HandleRequest() on {_server!.GetType().Name}?"
+            : $"it did not connect within {ChildStartTimeout.TotalSeconds:0} s";
+        Abandon(child);
+        throw new ChildProcessException($"The child process started for the request from {EndPoints.Describe(clientAddress)} could not take it: {why}");
+    }
+
+    private Child? TakeSpare()
+    {
+        lock (_gate)
+        {
+            if (_spares.Count == 0)
+            {
+                return null;
+            }
+
+            Child spare = _spares[0];
+            _spares.RemoveAt(0);
+            return spare;
+        }
+    }
+
+    private bool TryGive(Child child, byte[] payload, Socket[] descriptors)
+    {
+        Socket channel = child.Channel!.Result;
+        try
+        {
+            DescriptorPassing.Send(channel, payload, descriptors);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            _control!.Forget(child.Pid);
+        }
+    }
+
+    private static Socket? Wait(Child child)
+    {
+        var exited = new ManualResetEventSlim();
+        child.Process.Exited += (_, _) => exited.Set();
+        if (child.Process.HasExited)
+        {
+            return null;
+        }
+
+        int signalled = WaitHandle.WaitAny([((IAsyncResult)child.Channel!).AsyncWaitHandle, exited.WaitHandle], ChildStartTimeout);
+        return signalled == 0 ? child.Channel.Result : null;
+    }
+
+    private void KeepSpares(int spareChildren)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed || _spares.Count >= spareChildren)
+                {
+                    return;
+                }
+            }
+
+            Child spare;
+            try
+            {
+                spare = Start();
+            }
+#pragma warning disable CA1031 // A spare that cannot start only costs latency; the next request starts its own child and reports why.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                _spares.Add(spare);
+            }
+        }
+    }
+
+    private Child Start()
+    {
+        ControlChannel control = _control!;
+        string processPath = Environment.ProcessPath
+            ?? throw new ChildProcessException("The program's executable path is unknown, so no child process can run it again.", null);
+        string[] arguments = Environment.GetCommandLineArgs();
+        var start = new ProcessStartInfo(processPath) { UseShellExecute = false };
+        if (string.Equals(Path.GetFileNameWithoutExtension(processPath), "dotnet", StringComparison.Ordinal))
+        {
+            start.ArgumentList.Add(arguments[0]);
+        }
+
+        foreach (string argument in arguments.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[ForkingChild.InvitationVariable] = new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!).Encode();
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new ChildProcessException($"Starting '{processPath}' for a child process returned nothing.", null);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new ChildProcessException($"Could not start a child process ('{processPath}'): {e.Message}", e);
+        }
+
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        };
+        return new Child(process, control.ConnectionOf(process.Id));
+    }
+
+    private void Abandon(Child child)
+    {
+        _control?.Forget(child.Pid);
+        if (child.Process.HasExited)
+        {
+            child.Process.Dispose();
+            return;
+        }
+
+        try
+        {
+            child.Process.Kill();
+            child.Process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+
+        child.Process.Dispose();
+    }
+
+    /// <summary>A child process: its channel (once connected) and the request it was given.</summary>
+    private sealed class Child(Process process, System.Threading.Tasks.Task<Socket> channel)
+    {
+        public Process Process { get; } = process;
+
+        public int Pid { get; } = process.Id;
+
+        public System.Threading.Tasks.Task<Socket>? Channel { get; } = channel;
+
+        public object? Request { get; set; }
+
+        public EndPoint? ClientAddress { get; set; }
+    }
 }

@@ -67,6 +67,11 @@ public class TcpServer : BaseServer
     /// </summary>
     public override void ServerBind()
     {
+        if (ForkingChild.IsChild)
+        {
+            return;
+        }
+
         if (AllowReuseAddress)
         {
             SocketOptions.EnableReuseAddress(Socket);
@@ -89,7 +94,13 @@ public class TcpServer : BaseServer
     }
 
     /// <summary>Starts listening with a backlog of <see cref="BaseServer.RequestQueueSize"/>.</summary>
-    public override void ServerActivate() => Socket.Listen(RequestQueueSize);
+    public override void ServerActivate()
+    {
+        if (!ForkingChild.IsChild)
+        {
+            Socket.Listen(RequestQueueSize);
+        }
+    }
 
     /// <summary>Stops accepting, then closes the socket. Idempotent.</summary>
     public override void ServerClose()

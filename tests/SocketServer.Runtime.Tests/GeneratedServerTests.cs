@@ -83,9 +83,9 @@ public class GeneratedServerTests
 
     [Theory]
     [MemberData(nameof(Transports))]
-    public void Generated_Forking_servers_compose_with_pythons_settings_and_report_that_forking_is_not_available_yet(Transport transport)
+    public void Generated_Forking_servers_compose_with_pythons_settings(Transport transport)
     {
-        var recorder = new Recorder();
+        // Requests run in child processes of a program, which a test host is not: SocketServer.Forking.Tests runs them.
         using BaseServer server = transport switch
         {
             Transport.Tcp => new GenTcpForking(Loopback),
@@ -93,22 +93,16 @@ public class GeneratedServerTests
             Transport.UnixStream => new GenUnixStreamForking(TempPaths.NewSocketPath()),
             _ => new GenUnixDatagramForking(TempPaths.NewSocketPath()),
         };
-        ((dynamic)server).RecordingMixIn.Recorder = recorder;
         dynamic forking = server;
         Assert.Equal(40, (int)forking.MaxChildren);
+        Assert.Equal(2, (int)forking.SpareChildren);
         Assert.True((bool)forking.BlockOnClose);
         Assert.Null(forking.ActiveChildren);
         Assert.Equal(TimeSpan.FromSeconds(300), server.Timeout);
-
-        using (Serving.Start(server))
-        {
-            using IDisposable client = ClientActions.SendExpectingNoReply(transport, server.ServerAddress, "x\n");
-            recorder.WaitFor("CloseRequest");
-        }
-
-        var error = Assert.IsType<PlatformNotSupportedException>(Assert.Single(recorder.Errors));
-        Assert.Contains("Use Concurrency.Threading", error.Message);
-        Assert.Equal(0, recorder.HandlersCreated);
+        Assert.False(ForkingMixIn.IsChildProcess);
+        forking.CollectChildren();
+        server.ServerClose();
+        Servers.RemoveSocketFile(server);
     }
 
     [Theory]

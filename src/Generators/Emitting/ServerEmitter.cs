@@ -246,11 +246,17 @@ internal static class ServerEmitter
                         "global::SocketServer.ForkingMixIn.DefaultMaxChildren",
                         "How many child processes may run at once; the serving loop waits for one to finish when the limit is reached. 40 by default, as in Python.");
                     Setting(
+                        "SpareChildren",
+                        "int",
+                        "global::SocketServer.ForkingMixIn.DefaultSpareChildren",
+                        "How many started children wait for a request, so a request does not wait for a process to start; each still serves one",
+                        "request and exits. 2 by default (see <see cref=\"global::SocketServer.ForkingMixIn.DefaultSpareChildren\"/>); 0 starts a child per request.");
+                    Setting(
                         "BlockOnClose",
                         "bool",
                         "true",
                         "Whether <see cref=\"ServerClose\"/> waits for running children. <see langword=\"true\"/> by default, as in Python.");
-                    writer.Line("/// <summary>The process ids of running children; <see langword=\"null\"/> before the first child.</summary>");
+                    writer.Line("/// <summary>The process ids of children running a request; <see langword=\"null\"/> before the first request.</summary>");
                     writer.Line(GeneratedCode);
                     writer.Line("public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => __forking.ActiveChildren;");
                     writer.Line();
@@ -384,10 +390,10 @@ internal static class ServerEmitter
         {
             (ConcurrencyKind.Threading, "ProcessRequest") => ["__threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);"],
             (ConcurrencyKind.Threading, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    __threading.JoinThreads();", "}"),
-            (ConcurrencyKind.Forking, "ProcessRequest") => ["__forking.ProcessRequest(this, request, clientAddress, MaxChildren);"],
-            (ConcurrencyKind.Forking, "ServiceActions") => ["CollectChildren();"],
+            (ConcurrencyKind.Forking, "ProcessRequest") => ["__forking.ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);"],
+            (ConcurrencyKind.Forking, "ServiceActions") => ["__forking.ServiceActions(this, SpareChildren);"],
             (ConcurrencyKind.Forking, "HandleTimeout") => ["CollectChildren();"],
-            (ConcurrencyKind.Forking, "ServerClose") => CloseAfter("__forking.CollectChildren(blocking: BlockOnClose);"),
+            (ConcurrencyKind.Forking, "ServerClose") => CloseAfter("__forking.ServerClose(blocking: BlockOnClose);"),
             (ConcurrencyKind.Async, "ProcessRequest") => ["__async.ProcessRequest(this, request, clientAddress);"],
             (ConcurrencyKind.Async, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    __async.WaitForRequests();", "}"),
             _ => null,
@@ -402,10 +408,10 @@ internal static class ServerEmitter
             (ConcurrencyKind.Threading, "ServerClose") =>
                 "Stops accepting requests, waits for running request threads if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
             (ConcurrencyKind.Forking, "ProcessRequest") => "Hands the request to a child process (the Forking mix-in).",
-            (ConcurrencyKind.Forking, "ServiceActions") => "Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).",
+            (ConcurrencyKind.Forking, "ServiceActions") => "Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).",
             (ConcurrencyKind.Forking, "HandleTimeout") => "Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).",
             (ConcurrencyKind.Forking, "ServerClose") =>
-                "Stops accepting requests, reaps children (waiting for them if <see cref=\"BlockOnClose\"/> is set), then closes the server.",
+                "Stops accepting requests, tells spare children to exit, reaps children (waiting for running ones if <see cref=\"BlockOnClose\"/> is set), then closes the server.",
             (ConcurrencyKind.Async, "ProcessRequest") => "Runs the request as a task (the Async mix-in).",
             _ => "Stops accepting requests, waits for running requests if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
         };

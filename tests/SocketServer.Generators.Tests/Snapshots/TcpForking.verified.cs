@@ -44,12 +44,19 @@ namespace Shop
         public virtual int MaxChildren { get; set; } = global::SocketServer.ForkingMixIn.DefaultMaxChildren;
 
         /// <summary>
+        /// How many started children wait for a request, so a request does not wait for a process to start; each still serves one
+        /// request and exits. 2 by default (see <see cref="global::SocketServer.ForkingMixIn.DefaultSpareChildren"/>); 0 starts a child per request.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public virtual int SpareChildren { get; set; } = global::SocketServer.ForkingMixIn.DefaultSpareChildren;
+
+        /// <summary>
         /// Whether <see cref="ServerClose"/> waits for running children. <see langword="true"/> by default, as in Python.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>The process ids of running children; <see langword="null"/> before the first child.</summary>
+        /// <summary>The process ids of children running a request; <see langword="null"/> before the first request.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => __forking.ActiveChildren;
 
@@ -60,22 +67,22 @@ namespace Shop
 
         /// <summary>Hands the request to a child process (the Forking mix-in).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __forking.ProcessRequest(this, request, clientAddress, MaxChildren);
+        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __forking.ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);
 
         /// <summary>Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void HandleTimeout() => CollectChildren();
 
-        /// <summary>Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).</summary>
+        /// <summary>Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServiceActions() => CollectChildren();
+        public override void ServiceActions() => __forking.ServiceActions(this, SpareChildren);
 
-        /// <summary>Stops accepting requests, reaps children (waiting for them if <see cref="BlockOnClose"/> is set), then closes the server.</summary>
+        /// <summary>Stops accepting requests, tells spare children to exit, reaps children (waiting for running ones if <see cref="BlockOnClose"/> is set), then closes the server.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ServerClose()
         {
             StopAcceptingRequests();
-            __forking.CollectChildren(blocking: BlockOnClose);
+            __forking.ServerClose(blocking: BlockOnClose);
 
             base.ServerClose();
         }

@@ -1,0 +1,139 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace SocketServer.Internal;
+
+/// <summary>
+/// The child side of the Forking mix-in. A child is the same program started again with an invitation in its
+/// environment. Its servers do not bind (the parent owns the addresses); when the program calls
+/// <c>ServeForever()</c> or <c>HandleRequest()</c> on the invited server type, the child connects to the parent,
+/// receives one request (the connection, or the packet and the server's socket), runs it as Python's forked child
+/// does — <c>FinishRequest</c>, <c>HandleError</c> if that threw, always <c>ShutdownRequest</c> — and exits with 0, or 1
+/// after an exception.
+/// </summary>
+internal static class ForkingChild
+{
+    /// <summary>The environment variable that carries the invitation: <c>control-name;token;server-type</c>.</summary>
+    public const string InvitationVariable = "SOCKETSERVER_FORKING_CHILD";
+
+    private static readonly Invitation? Current = Invitation.ReadAndClear();
+    private static TextWriter? _mutedOutput;
+    private static int _claimed;
+
+    /// <summary>True in a process the Forking mix-in started.</summary>
+    public static bool IsChild => Current is not null;
+
+    /// <summary>
+    /// Called by every server's constructor. In a child, standard output stays silent until the request runs, so
+    /// what the program prints while it starts (its "listening on" line) is not printed again by every child.
+    /// </summary>
+    public static void OnServerCreated()
+    {
+        if (Current is not null && Interlocked.CompareExchange(ref _mutedOutput, Console.Out, null) is null)
+        {
+            Console.SetOut(TextWriter.Null);
+        }
+    }
+
+    /// <summary>
+    /// Runs the child's one request on the invited server and exits the process; on any other server (or a second
+    /// call) waits forever, since in a child only the invited server serves.
+    /// </summary>
+    public static void Serve(BaseServer server)
+    {
+        Invitation invitation = Current!;
+        if (server.GetType().FullName != invitation.ServerType || Interlocked.Exchange(ref _claimed, 1) == 1)
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        Socket[] descriptors;
+        RequestEnvelope envelope;
+        using (var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified))
+        {
+            try
+            {
+                channel.Connect(new UnixDomainSocketEndPoint(invitation.ControlName));
+                channel.Send(invitation.Token);
+                var buffer = new byte[RequestEnvelope.MaxSize];
+                (int length, descriptors) = DescriptorPassing.Receive(channel, buffer);
+                if (length == 0 || descriptors.Length == 0)
+                {
+                    // The parent closed: a spare that is no longer needed.
+                    Environment.Exit(0);
+                }
+
+                envelope = RequestEnvelope.Decode(buffer.AsSpan(0, length));
+            }
+            catch (SocketException)
+            {
+                // The parent is gone or closed its server before this child was needed.
+                Environment.Exit(0);
+                throw;
+            }
+        }
+
+        if (_mutedOutput is not null)
+        {
+            Console.SetOut(_mutedOutput);
+        }
+
+        server.AdoptForkedAddress(envelope.ServerAddress);
+        object request = envelope.Packet is { } packet ? new DatagramRequest(packet, descriptors[0]) : descriptors[0];
+        int status = 1;
+        try
+        {
+            server.FinishRequest(request, envelope.ClientAddress);
+            status = 0;
+        }
+#pragma warning disable CA1031 // As Python's child: every exception is reported, then the child exits with 1.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            server.HandleError(request, envelope.ClientAddress, error);
+        }
+        finally
+        {
+            try
+            {
+                server.ShutdownRequest(request);
+            }
+            finally
+            {
+                Console.Out.Flush();
+                Environment.Exit(status);
+            }
+        }
+    }
+
+    /// <summary>The invitation a parent gives a child, and how the child reads it.</summary>
+    internal sealed class Invitation(string controlName, byte[] token, string serverType)
+    {
+        public string ControlName { get; } = controlName;
+
+        public byte[] Token { get; } = token;
+
+        public string ServerType { get; } = serverType;
+
+        public string Encode() => $"{ControlName.Replace('\0', '@')};{Convert.ToHexString(Token)};{ServerType}";
+
+        /// <summary>Reads the invitation and removes it from the environment, so processes this child starts are not invited.</summary>
+        public static Invitation? ReadAndClear()
+        {
+            string? text = Environment.GetEnvironmentVariable(InvitationVariable);
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            Environment.SetEnvironmentVariable(InvitationVariable, null);
+            string[] parts = text.Split(';', 3);
+            return parts.Length == 3 && parts[0].StartsWith('@')
+                ? new Invitation('\0' + parts[0][1..], Convert.FromHexString(parts[1]), parts[2])
+                : null;
+        }
+    }
+}
