@@ -14,10 +14,11 @@ public sealed partial class ChildProcess : IDisposable
     private readonly BlockingCollection<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
-    private ChildProcess(string fileName, IEnumerable<string> arguments)
+    private ChildProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -25,6 +26,11 @@ public sealed partial class ChildProcess : IDisposable
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         _process = new Process { StartInfo = start };
@@ -66,13 +72,44 @@ public sealed partial class ChildProcess : IDisposable
     }
 
     /// <summary>Runs a built sample: <c>dotnet samples/NAME/bin/CONFIG/net10.0/NAME.dll ARGS</c>.</summary>
-    public static ChildProcess Sample(string name, params string[] arguments)
+    public static ChildProcess Sample(string name, params string[] arguments) => Built(Path.Combine("samples", name), name, arguments);
+
+    /// <summary>Runs a program built in this repository: <c>dotnet FOLDER/bin/CONFIG/net10.0/ASSEMBLY.dll ARGS</c>.</summary>
+    public static ChildProcess Built(string projectFolder, string assemblyName, params string[] arguments) =>
+        Built(projectFolder, assemblyName, null, arguments);
+
+    /// <summary>Runs a program built in this repository with extra environment variables.</summary>
+    public static ChildProcess Built(string projectFolder, string assemblyName, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var metadata = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
-        string dll = Path.Combine(metadata["RepositoryRoot"]!, "samples", name, "bin", metadata["Configuration"]!, "net10.0", name + ".dll");
-        Assert.True(File.Exists(dll), $"The sample is not built: {dll}");
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        return new ChildProcess(dotnet, [dll, .. arguments]);
+        string dll = Path.Combine(metadata["RepositoryRoot"]!, projectFolder, "bin", metadata["Configuration"]!, "net10.0", assemblyName + ".dll");
+        Assert.True(File.Exists(dll), $"The program is not built: {dll}");
+        return new ChildProcess(DotNet, [dll, .. arguments], environment);
+    }
+
+    /// <summary>The dotnet host that runs the tests.</summary>
+    public static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public int Id => _process.Id;
+
+    /// <summary>Writes a line to the program's standard input.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Reads lines until one matches, and returns it; fails after the bound.</summary>
+    public string ReadUntil(Func<string, bool> wanted, string what)
+    {
+        while (true)
+        {
+            string line = ReadLine();
+            if (wanted(line))
+            {
+                return line;
+            }
+        }
     }
 
     public static ChildProcess Python(params string[] arguments) => new("python3", ["-u", .. arguments]);

@@ -1,0 +1,199 @@
+// A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N,
+// --max-children N, --block-on-close true|false, --broken-children (children exit with 3 before serving).
+// The parent prints "listening on <address>" and "parent <pid>", then obeys one command per line on standard input:
+//   active   -> "active: null" | "active: none" | "active: <pid>,<pid>"
+//   count    -> "count: <the parent's count>"
+//   collect  -> CollectChildren(), then "collected"
+//   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
+//   close    -> "closing", Shutdown(), ServerClose(), "closed", exit 0
+// Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
+// throw | die (the child kills itself with SIGKILL).
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using SocketServer;
+using static SocketServer.Concurrency;
+using static SocketServer.Transport;
+
+namespace ForkingHost;
+
+public static class Program
+{
+    private static readonly object OutputGate = new();
+
+    public static void Main(string[] args)
+    {
+        string transport = Option(args, "--transport") ?? "tcp";
+        if (ForkingMixIn.IsChildProcess && args.Contains("--broken-children"))
+        {
+            Environment.Exit(3);
+        }
+
+        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
+        string path = Path.Combine(Path.GetTempPath(), $"forking-host-{Guid.NewGuid():N}"[..30] + ".sock");
+        IForkingHost host = transport switch
+        {
+            "tcp" => new TcpHost(loopback, () => new LineHandler()),
+            "udp" => new UdpHost(loopback, () => new PacketHandler()),
+            "unixstream" => new UnixStreamHost(path, () => new LineHandler()),
+            "unixdatagram" => new UnixDatagramHost(path, () => new PacketHandler()),
+            _ => throw new ArgumentException($"unknown transport {transport}"),
+        };
+        host.SpareChildren = int.Parse(Option(args, "--spares") ?? "2");
+        host.MaxChildren = int.Parse(Option(args, "--max-children") ?? "40");
+        host.BlockOnClose = bool.Parse(Option(args, "--block-on-close") ?? "true");
+        var server = (BaseServer)host;
+
+        if (!ForkingMixIn.IsChildProcess)
+        {
+            Say($"listening on {server.ServerAddress}");
+            Say($"parent {Environment.ProcessId}");
+            new Thread(() => Obey(host)) { IsBackground = true, Name = "commands" }.Start();
+        }
+
+        server.ServeForever(TimeSpan.FromMilliseconds(50));
+        server.ServerClose();
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        Say("closed");
+    }
+
+    public static void Say(string line)
+    {
+        lock (OutputGate)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+
+    public static string Reply(IForkingHost host, string command) => command switch
+    {
+        "count" => $"pid {Environment.ProcessId} count {++host.Count}",
+        "throw" => throw new InvalidOperationException("thrown on purpose"),
+        "die" => Die(),
+        _ => $"pid {Environment.ProcessId} unknown {command}",
+    };
+
+    private static string Die()
+    {
+        Process.GetCurrentProcess().Kill();
+        return "unreachable";
+    }
+
+    private static void Obey(IForkingHost host)
+    {
+        while (Console.ReadLine() is { } command)
+        {
+            switch (command.Trim())
+            {
+                case "active":
+                    Say("active: " + (host.ActiveChildren is { } pids ? (pids.Count == 0 ? "none" : string.Join(',', pids)) : "null"));
+                    break;
+                case "count":
+                    Say($"count: {host.Count}");
+                    break;
+                case "collect":
+                    host.CollectChildren();
+                    Say("collected");
+                    break;
+                case "spawn-ls":
+                    using (var ls = Process.Start(new ProcessStartInfo("ls", "-l /proc/self/fd") { RedirectStandardOutput = true })!)
+                    {
+                        foreach (string line in ls.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                        {
+                            Say("fd: " + line);
+                        }
+
+                        ls.WaitForExit();
+                    }
+
+                    Say("fd: end");
+                    break;
+                case "close":
+                    Say("closing");
+                    ((BaseServer)host).Shutdown();
+                    return;
+            }
+        }
+    }
+
+    private static string? Option(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>What the tests need of each host server; the generated members implement it.</summary>
+public interface IForkingHost
+{
+    int Count { get; set; }
+
+    int MaxChildren { get; set; }
+
+    int SpareChildren { get; set; }
+
+    bool BlockOnClose { get; set; }
+
+    IReadOnlyCollection<int>? ActiveChildren { get; }
+
+    void CollectChildren(bool blocking = false);
+}
+
+[SocketServer(Tcp, Forking)]
+public partial class TcpHost : IForkingHost
+{
+    public int Count { get; set; }
+
+    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => Report(exception);
+
+    internal static void Report(Exception exception) => Program.Say($"error {Environment.ProcessId} {exception.GetType().Name}: {exception.Message}");
+}
+
+[SocketServer(Udp, Forking)]
+public partial class UdpHost : IForkingHost
+{
+    public int Count { get; set; }
+
+    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
+}
+
+[SocketServer(UnixStream, Forking)]
+public partial class UnixStreamHost : IForkingHost
+{
+    public int Count { get; set; }
+
+    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
+}
+
+[SocketServer(UnixDatagram, Forking)]
+public partial class UnixDatagramHost : IForkingHost
+{
+    public int Count { get; set; }
+
+    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
+}
+
+public sealed class LineHandler : StreamRequestHandler
+{
+    public override void Handle()
+    {
+        string command = Encoding.UTF8.GetString(RFile.ReadLine()).Trim();
+        if (command == "hold")
+        {
+            WFile.Write(Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} holding\n"));
+            RFile.ReadLine();
+            WFile.Write("released\n"u8);
+            return;
+        }
+
+        WFile.Write(Encoding.UTF8.GetBytes(Program.Reply((IForkingHost)Server, command) + "\n"));
+    }
+}
+
+public sealed class PacketHandler : DatagramRequestHandler
+{
+    public override void Handle() =>
+        WFile.Write(Encoding.UTF8.GetBytes(Program.Reply((IForkingHost)Server, Encoding.UTF8.GetString(Packet).Trim())));
+}

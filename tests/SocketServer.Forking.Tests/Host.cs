@@ -1,0 +1,161 @@
+namespace SocketServer.Forking.Tests;
+
+/// <summary>The Forking host program as a parent process: its address, its pid, its commands, and clients for it.</summary>
+public sealed class Host : IDisposable
+{
+    private Host(ChildProcess process, string transport, EndPoint address, int parentPid)
+    {
+        Process = process;
+        Transport = transport;
+        Address = address;
+        ParentPid = parentPid;
+    }
+
+    public ChildProcess Process { get; }
+
+    public string Transport { get; }
+
+    public EndPoint Address { get; }
+
+    public int ParentPid { get; }
+
+    public bool IsStream => Transport is "tcp" or "unixstream";
+
+    public static Host Start(string transport, params string[] options)
+    {
+        ChildProcess process = ChildProcess.Built(Path.Combine("tests", "SocketServer.Forking.Host"), "SocketServer.Forking.Host", ["--transport", transport, .. options]);
+        string listening = process.ReadLine();
+        Assert.StartsWith("listening on ", listening);
+        string address = listening["listening on ".Length..];
+        EndPoint endPoint = transport.StartsWith("unix", StringComparison.Ordinal) ? new UnixDomainSocketEndPoint(address) : IPEndPoint.Parse(address);
+        string parent = process.ReadLine();
+        Assert.StartsWith("parent ", parent);
+        return new Host(process, transport, endPoint, int.Parse(parent["parent ".Length..]));
+    }
+
+    /// <summary>Sends a command and returns the first output line that starts with <paramref name="answer"/>.</summary>
+    public string Command(string command, string answer)
+    {
+        Process.WriteLine(command);
+        return Process.ReadUntil(line => line.StartsWith(answer, StringComparison.Ordinal), answer);
+    }
+
+    /// <summary>One request and its whole reply.</summary>
+    public string Request(string command)
+    {
+        if (IsStream)
+        {
+            using Socket connection = Connect();
+            connection.Send(Encoding.UTF8.GetBytes(command + "\n"));
+            return Encoding.UTF8.GetString(ReadToEnd(connection)).Trim();
+        }
+
+        using Socket datagram = Datagram();
+        datagram.SendTo(Encoding.UTF8.GetBytes(command), Address);
+        var reply = new byte[512];
+        return Encoding.UTF8.GetString(reply, 0, datagram.Receive(reply));
+    }
+
+    public Socket Connect()
+    {
+        var socket = Address is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.ReceiveTimeout = (int)ChildProcess.Limit.TotalMilliseconds;
+        socket.Connect(Address);
+        return socket;
+    }
+
+    public static byte[] ReadToEnd(Socket socket)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = socket.Receive(buffer)) > 0)
+        {
+            received.Write(buffer, 0, n);
+        }
+
+        return received.ToArray();
+    }
+
+    /// <summary>Reads one line (up to '\n') from a connection.</summary>
+    public static string ReadLine(Socket socket)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (socket.Receive(one) == 1 && one[0] != '\n')
+        {
+            line.Add(one[0]);
+        }
+
+        return Encoding.UTF8.GetString(line.ToArray());
+    }
+
+    /// <summary>The processes whose parent is the host (its children), from /proc.</summary>
+    public int[] Children() => ChildrenOf(ParentPid);
+
+    public static int[] ChildrenOf(int parent) =>
+        Directory.GetDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(int.Parse!)
+            .Where(pid =>
+            {
+                try
+                {
+                    string stat = File.ReadAllText($"/proc/{pid}/stat");
+                    return int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0]) == parent;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            })
+            .ToArray();
+
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Process.WriteLine("close");
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+
+        Process.Dispose();
+    }
+
+    private Socket Datagram()
+    {
+        Socket socket;
+        if (Address is UnixDomainSocketEndPoint)
+        {
+            socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket.Bind(new UnixDomainSocketEndPoint(Path.Combine(Path.GetTempPath(), $"fc-{Guid.NewGuid():N}"[..20] + ".sock")));
+        }
+        else
+        {
+            socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
+        socket.ReceiveTimeout = (int)ChildProcess.Limit.TotalMilliseconds;
+        return socket;
+    }
+}
