@@ -27,6 +27,23 @@ public class ForkingTests
     }
 
     [Fact]
+    public void A_hundred_back_to_back_requests_with_spares_all_complete()
+    {
+        // Regression: reaping called Process.HasExited under the mix-in's lock while an Exited handler waited for
+        // that lock under the Process's own; back-to-back requests with spares deadlocked the serving loop.
+        using Host host = Host.Start("tcp", "--spares", "2");
+        var pids = new HashSet<int>();
+        for (int i = 0; i < 100; i++)
+        {
+            Match reply = Regex.Match(host.Request("count"), @"^pid (\d+) count 1$");
+            Assert.True(reply.Success, $"request {i}: {reply.Value}");
+            pids.Add(int.Parse(reply.Groups[1].Value));
+        }
+
+        Assert.Equal(100, pids.Count);
+    }
+
+    [Fact]
     public void Without_spares_each_request_starts_its_child_and_isolation_holds()
     {
         using Host host = Host.Start("tcp", "--spares", "0");

@@ -61,7 +61,7 @@ public sealed class Host : IDisposable
         var socket = Address is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.ReceiveTimeout = (int)ChildProcess.Limit.TotalMilliseconds;
+        socket.ReceiveTimeout = 60_000;
         socket.Connect(Address);
         return socket;
     }
@@ -155,7 +155,7 @@ public sealed class Host : IDisposable
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         }
 
-        socket.ReceiveTimeout = (int)ChildProcess.Limit.TotalMilliseconds;
+        socket.ReceiveTimeout = 60_000;
         return socket;
     }
 }
