@@ -101,7 +101,7 @@ public class ShutdownOnServingThreadTests
     public async Task A_Forking_servers_handler_gets_its_own_message()
     {
         var expected = Verify.Diagnostic("SSA001").WithLocation(0).WithMessage(
-            "'Handle' calls Shutdown() in a handler of Forking server 'S': the handler runs in a child process where nothing serves, so Shutdown() blocks forever and stops nothing; stop the server from the parent process");
+            "'Handle' calls Shutdown() in a handler of Forking server 'S': the handler runs in a child process where nothing serves, so Shutdown() stops nothing (Python blocks forever; the runtime throws InvalidOperationException); stop the server from the parent process");
         await Verify.AnalyzerAsync<ShutdownOnServingThreadAnalyzer>(
             """
             [SocketServer(UnixStream, Forking, Handler = typeof(H))]

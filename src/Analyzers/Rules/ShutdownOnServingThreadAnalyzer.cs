@@ -60,7 +60,7 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
             {
                 Flag(call, sync.Length > 0
                     ? $"'{call.Method.Name}' calls Shutdown() in a handler of synchronous server '{sync[0].ServerName}', whose requests run on the thread that runs ServeForever(): it would wait for itself (the runtime throws InvalidOperationException); call it from another thread, e.g. '_ = Task.Run(() => server.Shutdown())'"
-                    : $"'{call.Method.Name}' calls Shutdown() in a handler of Forking server '{forking[0].ServerName}': the handler runs in a child process where nothing serves, so Shutdown() blocks forever and stops nothing; stop the server from the parent process");
+                    : $"'{call.Method.Name}' calls Shutdown() in a handler of Forking server '{forking[0].ServerName}': the handler runs in a child process where nothing serves, so Shutdown() stops nothing (Python blocks forever; the runtime throws InvalidOperationException); stop the server from the parent process");
             }
 
             return;
