@@ -59,8 +59,8 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ThreadingHandlerWritesSharedStateUnlocked = new(
         DiagnosticIds.ThreadingHandlerWritesSharedStateUnlocked,
-        "A Threading server's handler writes shared state without a lock",
-        "'{0}' writes '{1}' in a handler of Threading server '{2}' outside a lock: requests run on concurrent threads, so writes can be lost or torn; use lock, Interlocked or System.Threading.Lock",
+        "A Threading or Async server's handler writes shared state without a lock",
+        "'{0}' writes '{1}' in a handler of {3} server '{2}' outside a lock: its requests run concurrently, so writes can be lost or torn; use lock, Interlocked or System.Threading.Lock",
         "Reliability",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

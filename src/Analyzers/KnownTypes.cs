@@ -12,6 +12,8 @@ internal sealed class KnownTypes
         BaseRequestHandler = compilation.GetTypeByMetadataName("SocketServer.BaseRequestHandler");
         StreamRequestHandler = compilation.GetTypeByMetadataName("SocketServer.StreamRequestHandler");
         DatagramRequestHandler = compilation.GetTypeByMetadataName("SocketServer.DatagramRequestHandler");
+        AsyncStreamRequestHandler = compilation.GetTypeByMetadataName("SocketServer.AsyncStreamRequestHandler");
+        AsyncDatagramRequestHandler = compilation.GetTypeByMetadataName("SocketServer.AsyncDatagramRequestHandler");
         ServerMixIn = compilation.GetTypeByMetadataName("SocketServer.ServerMixIn");
         TransportBases =
         [
@@ -47,7 +49,14 @@ internal sealed class KnownTypes
 
     public INamedTypeSymbol? DatagramRequestHandler { get; }
 
+    public INamedTypeSymbol? AsyncStreamRequestHandler { get; }
+
+    public INamedTypeSymbol? AsyncDatagramRequestHandler { get; }
+
     public INamedTypeSymbol? ServerMixIn { get; }
+
+    /// <summary>The entry points of a handler's request path, synchronous and asynchronous.</summary>
+    public static readonly string[] HandlerSteps = ["Setup", "Handle", "Finish", "SetupAsync", "HandleAsync", "FinishAsync"];
 
     /// <summary>TcpServer, UdpServer, UnixStreamServer, UnixDatagramServer, indexed by <see cref="Transport"/>.</summary>
     public INamedTypeSymbol?[] TransportBases { get; }
@@ -85,4 +94,10 @@ internal sealed class KnownTypes
     public bool IsServer(ITypeSymbol? type) => DerivesFrom(type, BaseServer);
 
     public bool IsHandler(ITypeSymbol? type) => DerivesFrom(type, BaseRequestHandler);
+
+    /// <summary>A handler that reads and writes a connection: a stream handler, synchronous or asynchronous.</summary>
+    public bool IsStreamHandler(ITypeSymbol? type) => DerivesFrom(type, StreamRequestHandler) || DerivesFrom(type, AsyncStreamRequestHandler);
+
+    /// <summary>A handler that reads and writes a packet: a datagram handler, synchronous or asynchronous.</summary>
+    public bool IsDatagramHandler(ITypeSymbol? type) => DerivesFrom(type, DatagramRequestHandler) || DerivesFrom(type, AsyncDatagramRequestHandler);
 }

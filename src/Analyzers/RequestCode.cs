@@ -129,23 +129,23 @@ internal sealed class RequestCode
 
     /// <summary>
     /// Reports the shared-state writes this handler type's request path makes, when a server with
-    /// <paramref name="concurrency"/> creates it (SSA003, SSA006); <paramref name="includeGuarded"/> keeps writes
+    /// one of <paramref name="concurrencies"/> creates it (SSA003, SSA006); <paramref name="includeGuarded"/> keeps writes
     /// under a lock.
     /// </summary>
-    public void ReportSharedWrites(SymbolAnalysisContext context, CompilationIndex index, Concurrency concurrency, DiagnosticDescriptor rule, bool includeGuarded)
+    public void ReportSharedWrites(SymbolAnalysisContext context, CompilationIndex index, Concurrency[] concurrencies, DiagnosticDescriptor rule, bool includeGuarded)
     {
         if (!Known.IsHandler(Type)
-            || index.UsesOf(Type).Where(u => u.Composition.Concurrency == concurrency).Select(u => u.ServerName).FirstOrDefault() is not { } server)
+            || index.UsesOf(Type).FirstOrDefault(u => concurrencies.Contains(u.Composition.Concurrency)) is not { ServerName: not null } use)
         {
             return;
         }
 
         var reported = new HashSet<Location>();
-        foreach (SharedWrite write in WritesIn(Reachable(["Setup", "Handle", "Finish"])))
+        foreach (SharedWrite write in WritesIn(Reachable(KnownTypes.HandlerSteps)))
         {
             if ((includeGuarded || !write.Guarded) && reported.Add(write.Location))
             {
-                context.ReportDiagnostic(Diagnostic.Create(rule, write.Location, write.Method.Name, write.Member, server));
+                context.ReportDiagnostic(Diagnostic.Create(rule, write.Location, write.Method.Name, write.Member, use.ServerName, use.Composition.Concurrency));
             }
         }
     }

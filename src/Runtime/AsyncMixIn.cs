@@ -1,29 +1,89 @@
 using System;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SocketServer.Internal;
 
 namespace SocketServer;
 
 /// <summary>
-/// The Async mix-in for a composed server: each request as an asynchronous task, without a thread each.
-/// <b>Not available yet:</b> it needs asynchronous handlers, which arrive in a later version. Until then an
-/// Async server composes, binds and accepts, but processing a request fails with
-/// <see cref="NotSupportedException"/>, which reaches <c>HandleError</c>.
+/// The Async mix-in for a composed server (beyond Python: the docs' "selectors" paragraph done the .NET way): each
+/// request runs as a task; an <see cref="AsyncRequestHandler"/> awaits I/O without holding a thread, so a server can
+/// hold many long-lived connections. The request path, and its error and close rules, are those of the Threading
+/// mix-in: <c>FinishRequestAsync</c>, <c>HandleError</c> if that threw, always <c>ShutdownRequest</c>; nothing escapes a
+/// request. Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
+/// <see cref="OperationCanceledException"/> because the server stopped is not reported to <c>HandleError</c>.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Per-server state (children, running tasks) arrives with the implementation; generated code already calls an instance.")]
 public sealed class AsyncMixIn
 {
-    /// <summary>Would run the request as a task.</summary>
+    private readonly object _gate = new();
+    private int _running;
+
+    /// <summary>How many requests are running.</summary>
+    public int RunningRequests => Volatile.Read(ref _running);
+
+    /// <summary>Starts the request as a task on the thread pool and returns at once.</summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
-    /// <exception cref="NotSupportedException">Always, in this version.</exception>
-    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress) =>
-        throw new NotSupportedException(
-            $"{server?.GetType().Name} is an Async server, which this version of SocketServer does not run yet: it needs " +
-            "asynchronous request handlers, which are still to come. Use Concurrency.Threading for now.");
+    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Interlocked.Increment(ref _running);
 
-    /// <summary>Would wait for running requests. Nothing runs yet.</summary>
+        // On the thread pool, so even a synchronous handler never runs on the serving loop.
+        _ = Task.Run(() => RunAsync(server, request, clientAddress));
+    }
+
+    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set).</summary>
     public void WaitForRequests()
     {
+        lock (_gate)
+        {
+            while (Volatile.Read(ref _running) > 0)
+            {
+                Monitor.Wait(_gate);
+            }
+        }
+    }
+
+    private async Task RunAsync(BaseServer server, object request, EndPoint? clientAddress)
+    {
+        try
+        {
+            CancellationToken stopping = server.StoppingToken;
+            try
+            {
+                await server.FinishRequestAsync(request, clientAddress, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The server stopped and the handler ended with it, as asked: not an error.
+            }
+            catch (Exception error)
+            {
+                server.HandleError(request, clientAddress, error);
+            }
+            finally
+            {
+                server.ShutdownRequest(request);
+            }
+        }
+#pragma warning disable CA1031 // An exception escaping a request task would go unobserved; report it instead.
+        catch (Exception escaped)
+#pragma warning restore CA1031
+        {
+            ServerErrors.WriteEscaped(server, clientAddress, escaped);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SocketServer;
 
@@ -43,12 +45,25 @@ public abstract class BaseRequestHandler
     {
     }
 
-    /// <summary>Runs the handler for one request (Python does this in the handler's constructor).</summary>
-    internal void Run(object request, EndPoint? clientAddress, BaseServer server)
+    /// <summary>Runs the handler for one request from an asynchronous caller; a synchronous handler runs on the calling thread.</summary>
+    internal virtual Task RunAsync(object request, EndPoint? clientAddress, BaseServer server, CancellationToken cancellationToken)
+    {
+        Run(request, clientAddress, server);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sets what the handler sees of its request (before <c>Setup</c>).</summary>
+    internal void Attach(object request, EndPoint? clientAddress, BaseServer server)
     {
         Request = request;
         ClientAddress = clientAddress;
         Server = server;
+    }
+
+    /// <summary>Runs the handler for one request (Python does this in the handler's constructor).</summary>
+    internal virtual void Run(object request, EndPoint? clientAddress, BaseServer server)
+    {
+        Attach(request, clientAddress, server);
         Setup();
         try
         {

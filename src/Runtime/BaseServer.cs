@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 using SocketServer.Internal;
 
 namespace SocketServer;
@@ -52,6 +53,7 @@ public abstract class BaseServer : IDisposable
     private volatile ServerWakeup? _wakeup;
     private TimeSpan? _timeout;
     private int _requestQueueSize = DefaultRequestQueueSize;
+    private CancellationTokenSource _stopping = new();
 
     /// <summary>Stores the address and the handler factory (Python's <c>BaseServer(server_address, RequestHandlerClass)</c>).</summary>
     /// <param name="serverAddress">The address the server listens on.</param>
@@ -133,6 +135,13 @@ public abstract class BaseServer : IDisposable
 
     /// <summary>True once <see cref="ServerClose"/> (or <see cref="Dispose()"/>) has run.</summary>
     protected bool IsClosed => _closed;
+
+    /// <summary>
+    /// Fires when <see cref="Shutdown"/> is requested or the server closes: asynchronous handlers receive it in
+    /// <c>HandleAsync</c>, so long-lived requests end with the server. A new run of <see cref="ServeForever()"/> after a
+    /// shutdown gets a fresh token.
+    /// </summary>
+    public CancellationToken StoppingToken => _stopping.Token;
 
     /// <summary>The file descriptor (socket handle) the server listens on, or -1 once the server is closed.</summary>
     /// <returns>The descriptor, for a selector that watches several servers in one process.</returns>
@@ -227,6 +236,10 @@ public abstract class BaseServer : IDisposable
             wakeup = _wakeup ??= new ServerWakeup();
             _servingThread = Thread.CurrentThread;
             _isShutDown.Reset();
+            if (_stopping.IsCancellationRequested && !_shutdownRequested)
+            {
+                _stopping = new CancellationTokenSource();
+            }
         }
 
         try
@@ -289,14 +302,73 @@ public abstract class BaseServer : IDisposable
         }
 
         ServerWakeup? wakeup;
+        CancellationTokenSource stopping;
         lock (_stateGate)
         {
             _shutdownRequested = true;
             wakeup = _wakeup;
+            stopping = _stopping;
         }
 
         wakeup?.Signal();
+        stopping.Cancel();
         _isShutDown.Wait();
+    }
+
+    /// <summary>
+    /// <see cref="Shutdown"/> on a thread-pool thread: the returned task completes when the loop has stopped. Safe to
+    /// call from an asynchronous handler; do not block on it from code the loop runs.
+    /// </summary>
+    /// <returns>A task that completes when <see cref="ServeForever()"/> has returned.</returns>
+    public Task ShutdownAsync() => Task.Run(Shutdown);
+
+    /// <summary>
+    /// Runs <see cref="ServeForever(TimeSpan)"/> with <see cref="DefaultPollInterval"/> on a dedicated thread; see
+    /// <see cref="ServeForeverAsync(TimeSpan, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelling it shuts the server down.</param>
+    /// <returns>A task that completes when the loop has stopped.</returns>
+    public Task ServeForeverAsync(CancellationToken cancellationToken = default) => ServeForeverAsync(DefaultPollInterval, cancellationToken);
+
+    /// <summary>
+    /// Runs <see cref="ServeForever(TimeSpan)"/> on a dedicated thread (the accept loop; with the Async mix-in the
+    /// requests themselves run as tasks without a thread each) and returns a task that completes when it returns, or
+    /// faults with what it threw. Cancelling <paramref name="cancellationToken"/> calls <see cref="Shutdown"/>.
+    /// </summary>
+    /// <param name="pollInterval">How often <see cref="ServiceActions"/> runs while no request arrives.</param>
+    /// <param name="cancellationToken">Cancelling it shuts the server down.</param>
+    /// <returns>A task that completes when the loop has stopped.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pollInterval"/> is negative.</exception>
+    public Task ServeForeverAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        if (pollInterval < TimeSpan.Zero && pollInterval != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pollInterval), pollInterval, "The poll interval is zero or positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = new Thread(() =>
+        {
+            // Shutdown() waits for the loop, so it must not run on the loop's own thread: queue it.
+            using CancellationTokenRegistration registration = cancellationToken.Register(() => ThreadPool.QueueUserWorkItem(_ => Shutdown()));
+            try
+            {
+                ServeForever(pollInterval);
+                stopped.SetResult();
+            }
+#pragma warning disable CA1031 // Whatever the loop throws belongs to the returned task.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                stopped.SetException(error);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"{GetType().Name} ServeForeverAsync",
+        };
+        loop.Start();
+        return stopped.Task;
     }
 
     /// <summary>
@@ -328,9 +400,11 @@ public abstract class BaseServer : IDisposable
     protected virtual void StopAcceptingRequests()
     {
         ServerWakeup? wakeup;
+        CancellationTokenSource stopping;
         lock (_stateGate)
         {
             _closed = true;
+            stopping = _stopping;
 
             // Under the lock the loop takes on its way out, so ServeForever() cannot return before the
             // listener is closed; and after _closed is set, so no GetRequest() runs on a closed listener.
@@ -344,6 +418,7 @@ public abstract class BaseServer : IDisposable
         }
 
         wakeup?.Signal();
+        stopping.Cancel();
     }
 
     /// <summary>Closes the socket that takes new requests, if closing it is how this server stops accepting.</summary>
@@ -442,6 +517,22 @@ public abstract class BaseServer : IDisposable
         BaseRequestHandler handler = RequestHandlerFactory()
             ?? throw new InvalidOperationException("The request handler factory returned null; it must return a new handler for each request.");
         handler.Run(request, clientAddress, this);
+    }
+
+    /// <summary>
+    /// <see cref="FinishRequest"/> for the Async mix-in: creates a handler and runs it, awaiting an asynchronous
+    /// handler (<see cref="AsyncRequestHandler"/>) and running any other handler on the calling thread.
+    /// </summary>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="cancellationToken">Fires when the server stops (<see cref="StoppingToken"/>).</param>
+    /// <returns>A task that completes when the handler has finished.</returns>
+    /// <exception cref="InvalidOperationException">The factory returned <see langword="null"/>.</exception>
+    public virtual Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken)
+    {
+        BaseRequestHandler handler = RequestHandlerFactory()
+            ?? throw new InvalidOperationException("The request handler factory returned null; it must return a new handler for each request.");
+        return handler.RunAsync(request, clientAddress, this, cancellationToken);
     }
 
     /// <summary>Ends a request; here it only calls <see cref="CloseRequest"/>. A TCP server shuts the connection down first.</summary>

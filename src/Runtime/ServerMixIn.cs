@@ -1,6 +1,8 @@
 using System;
 using System.ComponentModel;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SocketServer;
 
@@ -36,6 +38,13 @@ public interface IServerSteps
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
     void FinishRequest(object request, EndPoint? clientAddress);
+
+    /// <summary>See <see cref="BaseServer.FinishRequestAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="cancellationToken">Fires when the server stops.</param>
+    /// <returns>A task that completes when the handler has finished.</returns>
+    Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken);
 
     /// <summary>See <see cref="BaseServer.ShutdownRequest"/>.</summary>
     /// <param name="request">The request.</param>
@@ -123,6 +132,10 @@ public abstract class ServerMixIn : IServerSteps
 
     /// <inheritdoc/>
     public virtual void FinishRequest(object request, EndPoint? clientAddress) => Next.FinishRequest(request, clientAddress);
+
+    /// <inheritdoc/>
+    public virtual Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken) =>
+        Next.FinishRequestAsync(request, clientAddress, cancellationToken);
 
     /// <inheritdoc/>
     public virtual void ShutdownRequest(object request) => Next.ShutdownRequest(request);

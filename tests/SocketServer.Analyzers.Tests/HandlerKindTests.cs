@@ -61,6 +61,20 @@ public class HandlerKindTests
             Error(3).WithArguments("Lines", "StreamRequestHandler", "S", "UDP", "DatagramRequestHandler"));
 
     [Fact]
+    public Task Asynchronous_handlers_of_the_wrong_kind() =>
+        Verify.AnalyzerAsync<HandlerKindAnalyzer>(
+            """
+            [SocketServer(Udp, Async, Handler = {|#0:typeof(AsyncLines)|})]
+            public partial class S;
+
+            [SocketServer(Tcp, Async, Handler = typeof(AsyncLines))]
+            public partial class Fits;
+
+            public sealed class AsyncLines : AsyncStreamRequestHandler { }
+            """,
+            Error(0).WithArguments("AsyncLines", "AsyncStreamRequestHandler", "S", "UDP", "AsyncDatagramRequestHandler"));
+
+    [Fact]
     public Task Not_for_fitting_handlers_or_plain_BaseRequestHandlers() =>
         Verify.AnalyzerAsync<HandlerKindAnalyzer>(
             """

@@ -46,10 +46,10 @@ public class SharedStateTests
                 }
             }
             """ + Support,
-            Verify.Diagnostic("SSA003").WithLocation(0).WithArguments("Handle", "Counter.Total", "S"),
-            Verify.Diagnostic("SSA003").WithLocation(1).WithArguments("Handle", "Counter.Last", "S"),
-            Verify.Diagnostic("SSA003").WithLocation(2).WithArguments("Handle", "Server.Hits", "S"),
-            Verify.Diagnostic("SSA003").WithLocation(3).WithArguments("Handle", "Server.Timeout", "S"));
+            Verify.Diagnostic("SSA003").WithLocation(0).WithArguments("Handle", "Counter.Total", "S", "Forking"),
+            Verify.Diagnostic("SSA003").WithLocation(1).WithArguments("Handle", "Counter.Last", "S", "Forking"),
+            Verify.Diagnostic("SSA003").WithLocation(2).WithArguments("Handle", "Server.Hits", "S", "Forking"),
+            Verify.Diagnostic("SSA003").WithLocation(3).WithArguments("Handle", "Server.Timeout", "S", "Forking"));
 
     [Fact]
     public Task SSA003_through_a_factory_and_a_helper_method() =>
@@ -67,7 +67,7 @@ public class SharedStateTests
                 public static void Main() => new ForkingUdpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new Counter(), false).Dispose();
             }
             """,
-            Verify.Diagnostic("SSA003").WithLocation(0).WithArguments("Count", "Counter.Total", "ForkingUdpServer"));
+            Verify.Diagnostic("SSA003").WithLocation(0).WithArguments("Count", "Counter.Total", "ForkingUdpServer", "Forking"));
 
     [Fact]
     public Task SSA003_not_for_Threading_or_Sync_handlers_and_a_pragma_suppresses_it() =>
@@ -117,9 +117,29 @@ public class SharedStateTests
                 }
             }
             """ + Support,
-            Verify.Diagnostic("SSA006").WithLocation(0).WithArguments("Handle", "Counter.Total", "S"),
-            Verify.Diagnostic("SSA006").WithLocation(1).WithArguments("Handle", "Counter.Bytes", "S"),
-            Verify.Diagnostic("SSA006").WithLocation(2).WithArguments("Handle", "Server.Hits", "S"));
+            Verify.Diagnostic("SSA006").WithLocation(0).WithArguments("Handle", "Counter.Total", "S", "Threading"),
+            Verify.Diagnostic("SSA006").WithLocation(1).WithArguments("Handle", "Counter.Bytes", "S", "Threading"),
+            Verify.Diagnostic("SSA006").WithLocation(2).WithArguments("Handle", "Server.Hits", "S", "Threading"));
+
+    [Fact]
+    public Task SSA006_unguarded_writes_in_an_Async_servers_async_handler() =>
+        Verify.AnalyzerAsync<ThreadingSharedStateAnalyzer>(
+            """
+            [SocketServer(UnixStream, Async, Handler = typeof(Counter))]
+            public partial class S;
+
+            public sealed class Counter : AsyncStreamRequestHandler
+            {
+                public static int Total;
+
+                public override async Task HandleAsync(CancellationToken cancellationToken)
+                {
+                    await RFile.ReadLineAsync(cancellationToken: cancellationToken);
+                    {|#0:Total|}++;
+                }
+            }
+            """,
+            Verify.Diagnostic("SSA006").WithLocation(0).WithArguments("HandleAsync", "Counter.Total", "S", "Async"));
 
     [Fact]
     public Task SSA006_not_inside_lock_Lock_scopes_Interlocked_or_ThreadStatic() =>

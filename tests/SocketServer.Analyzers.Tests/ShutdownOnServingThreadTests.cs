@@ -69,6 +69,22 @@ public class ShutdownOnServingThreadTests
             """);
 
     [Fact]
+    public Task An_async_handler_of_a_synchronous_server() =>
+        Analyze("""
+            [SocketServer(Tcp, Handler = typeof(H))]
+            public partial class S;
+
+            public sealed class H : AsyncStreamRequestHandler
+            {
+                public override Task HandleAsync(CancellationToken cancellationToken)
+                {
+                    {|SSA001:Server.Shutdown()|};
+                    return Task.CompletedTask;
+                }
+            }
+            """);
+
+    [Fact]
     public Task ServiceActions_and_HandleTimeout_overrides_run_on_the_serving_thread() =>
         Analyze("""
             public sealed class S : ThreadingTcpServer

@@ -69,18 +69,20 @@ public sealed class HandlerKindAnalyzer : DiagnosticAnalyzer
 
     private static void Check(System.Action<Diagnostic> report, KnownTypes known, INamedTypeSymbol handler, ITypeSymbol server, ServerComposition composition, Location location)
     {
-        bool stream = KnownTypes.DerivesFrom(handler, known.StreamRequestHandler);
-        bool datagram = KnownTypes.DerivesFrom(handler, known.DatagramRequestHandler);
+        bool stream = known.IsStreamHandler(handler);
+        bool datagram = known.IsDatagramHandler(handler);
         if ((stream && !composition.IsStream) || (datagram && composition.IsStream))
         {
+            bool isAsync = KnownTypes.DerivesFrom(handler, known.AsyncStreamRequestHandler) || KnownTypes.DerivesFrom(handler, known.AsyncDatagramRequestHandler);
+            string prefix = isAsync ? "Async" : string.Empty;
             report(Diagnostic.Create(
                 Descriptors.HandlerDoesNotFitTransport,
                 location,
                 handler.Name,
-                stream ? "StreamRequestHandler" : "DatagramRequestHandler",
+                prefix + (stream ? "StreamRequestHandler" : "DatagramRequestHandler"),
                 server.Name,
                 composition.TransportName,
-                composition.IsStream ? "StreamRequestHandler" : "DatagramRequestHandler"));
+                prefix + (composition.IsStream ? "StreamRequestHandler" : "DatagramRequestHandler")));
         }
     }
 }

@@ -16,8 +16,6 @@ namespace SocketServer.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly string[] HandlerSteps = ["Setup", "Handle", "Finish"];
-
     /// <summary>Server steps that every concurrency mix-in runs on the serving thread.</summary>
     private static readonly string[] LoopSteps = ["ServiceActions", "HandleTimeout", "GetRequest", "VerifyRequest", "ProcessRequest"];
 
@@ -56,7 +54,7 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            foreach (ShutdownCall call in code.ShutdownsIn(code.Reachable(HandlerSteps)))
+            foreach (ShutdownCall call in code.ShutdownsIn(code.Reachable(KnownTypes.HandlerSteps)))
             {
                 Flag(call, sync.Length > 0
                     ? $"'{call.Method.Name}' calls Shutdown() in a handler of synchronous server '{sync[0].ServerName}', whose requests run on the thread that runs ServeForever(): it would wait for itself (the runtime throws InvalidOperationException); call it from another thread, e.g. '_ = Task.Run(() => server.Shutdown())'"

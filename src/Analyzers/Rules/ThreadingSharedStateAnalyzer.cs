@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace SocketServer.Analyzers.Rules;
 
 /// <summary>
-/// SSA006: a Threading server's handler writes static state or the server's members outside <c>lock</c> or a
+/// SSA006: a Threading or Async server's handler (whose requests run concurrently) writes static state or the server's members outside <c>lock</c> or a
 /// <c>System.Threading.Lock</c> scope. (<c>Interlocked</c> takes the field by <c>ref</c>, so it is not a write here.)
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -23,5 +23,5 @@ public sealed class ThreadingSharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index) =>
-        code.ReportSharedWrites(context, index, Concurrency.Threading, Descriptors.ThreadingHandlerWritesSharedStateUnlocked, includeGuarded: false);
+        code.ReportSharedWrites(context, index, [Concurrency.Threading, Concurrency.Async], Descriptors.ThreadingHandlerWritesSharedStateUnlocked, includeGuarded: false);
 }

@@ -28,6 +28,11 @@ internal static class ServerEmitter
         new("VerifyRequest", "bool", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
         new("ProcessRequest", "void", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
         new("FinishRequest", "void", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
+        new(
+            "FinishRequestAsync",
+            "global::System.Threading.Tasks.Task",
+            "object request, " + EndPoint + "? clientAddress, global::System.Threading.CancellationToken cancellationToken",
+            "request, clientAddress, cancellationToken"),
         new("ShutdownRequest", "void", "object request", "request"),
         new("CloseRequest", "void", "object request", "request"),
         new("HandleError", "void", "object request, " + EndPoint + "? clientAddress, global::System.Exception exception", "request, clientAddress, exception"),

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SocketServer.IO;
 
@@ -16,8 +18,9 @@ namespace SocketServer.IO;
 public sealed class BufferedReadStream : Stream
 {
     private readonly Stream? _source;
-    private readonly byte[] _buffer;
+    private readonly int _bufferSize;
     private readonly bool _unbuffered;
+    private byte[]? _buffer;
     private int _position;
     private int _length;
     private bool _disposed;
@@ -35,7 +38,7 @@ public sealed class BufferedReadStream : Stream
         ArgumentOutOfRangeException.ThrowIfNegative(bufferSize);
         _source = source;
         _unbuffered = bufferSize == 0;
-        _buffer = new byte[_unbuffered ? 1 : bufferSize];
+        _bufferSize = _unbuffered ? 1 : bufferSize;
     }
 
     /// <summary>Reads the bytes of <paramref name="content"/> (a datagram) without copying them.</summary>
@@ -44,6 +47,7 @@ public sealed class BufferedReadStream : Stream
     {
         ArgumentNullException.ThrowIfNull(content);
         _buffer = content;
+        _bufferSize = content.Length;
         _length = content.Length;
     }
 
@@ -86,7 +90,7 @@ public sealed class BufferedReadStream : Stream
         int total = 0;
         while (true)
         {
-            if (_position == _length && !Fill(_buffer.Length))
+            if (_position == _length && !Fill())
             {
                 break;
             }
@@ -139,11 +143,90 @@ public sealed class BufferedReadStream : Stream
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var rest = new MemoryStream();
-        rest.Write(_buffer, _position, _length - _position);
+        rest.Write(_buffer.AsSpan(_position, _length - _position));
         _position = _length;
         _source?.CopyTo(rest);
         return rest.ToArray();
     }
+
+    /// <summary>
+    /// <see cref="ReadLine"/> without blocking a thread: the bytes up to and including the next <c>'\n'</c>, at most
+    /// <paramref name="limit"/> bytes, or up to the end of the stream; an empty array at the end of the stream.
+    /// </summary>
+    /// <param name="limit">The most bytes to return; negative (the default) for no limit.</param>
+    /// <param name="cancellationToken">Cancels the wait for data.</param>
+    /// <returns>The line, including its <c>'\n'</c> if one was read.</returns>
+    public async ValueTask<byte[]> ReadLineAsync(int limit = -1, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        using var line = new MemoryStream();
+        while (true)
+        {
+            if (_position == _length && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            int available = _length - _position;
+            if (limit > 0)
+            {
+                available = Math.Min(available, limit - (int)line.Length);
+            }
+
+            int newline = _buffer.AsSpan(_position, available).IndexOf((byte)'\n');
+            int taken = newline >= 0 ? newline + 1 : available;
+            line.Write(_buffer!, _position, taken);
+            _position += taken;
+            if (newline >= 0 || line.Length == limit)
+            {
+                break;
+            }
+        }
+
+        return line.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_position == _length)
+        {
+            if (_source is null)
+            {
+                return 0;
+            }
+
+            if (_unbuffered || buffer.Length >= _bufferSize)
+            {
+                return await _source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return 0;
+            }
+        }
+
+        int count = Math.Min(buffer.Length, _length - _position);
+        _buffer.AsSpan(_position, count).CopyTo(buffer.Span);
+        _position += count;
+        return count;
+    }
+
+    /// <inheritdoc/>
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count)
@@ -168,13 +251,13 @@ public sealed class BufferedReadStream : Stream
                 return 0;
             }
 
-            if (_unbuffered || buffer.Length >= _buffer.Length)
+            if (_unbuffered || buffer.Length >= _bufferSize)
             {
                 // Nothing buffered and the caller wants at least a buffer's worth: read straight into its memory.
                 return _source.Read(buffer);
             }
 
-            if (!Fill(_buffer.Length))
+            if (!Fill())
             {
                 return 0;
             }
@@ -190,12 +273,12 @@ public sealed class BufferedReadStream : Stream
     public override int ReadByte()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_position == _length && !Fill(_buffer.Length))
+        if (_position == _length && !Fill())
         {
             return -1;
         }
 
-        return _buffer[_position++];
+        return _buffer![_position++];
     }
 
     /// <summary>Does nothing: the stream is read-only.</summary>
@@ -254,15 +337,38 @@ public sealed class BufferedReadStream : Stream
     }
 
     /// <summary>Refills the empty buffer from the source; false at the end of the stream.</summary>
-    private bool Fill(int count)
+    private bool Fill()
     {
         if (_source is null)
         {
             return false;
         }
 
+        _buffer ??= new byte[_bufferSize];
         _position = 0;
-        _length = _source.Read(_buffer, 0, count);
+        _length = _source.Read(_buffer, 0, _bufferSize);
+        return _length > 0;
+    }
+
+    /// <summary>
+    /// Refills the empty buffer asynchronously. The buffer is created only when data has arrived (a zero-byte read
+    /// waits for it first), so a connection that waits idle holds no buffer.
+    /// </summary>
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_source is null)
+        {
+            return false;
+        }
+
+        if (_buffer is null)
+        {
+            await _source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            _buffer = new byte[_bufferSize];
+        }
+
+        _position = 0;
+        _length = await _source.ReadAsync(_buffer.AsMemory(0, _bufferSize), cancellationToken).ConfigureAwait(false);
         return _length > 0;
     }
 }

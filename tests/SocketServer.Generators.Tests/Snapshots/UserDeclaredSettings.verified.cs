@@ -78,6 +78,10 @@ namespace Shop
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public override global::System.Threading.Tasks.Task FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ShutdownRequest(object request) => __mixIn0.ShutdownRequest(request);
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
@@ -111,6 +115,8 @@ namespace Shop
         void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
 
         void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
+
+        global::System.Threading.Tasks.Task global::SocketServer.IServerSteps.FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.FinishRequestAsync(request, clientAddress, cancellationToken);
 
         void global::SocketServer.IServerSteps.ShutdownRequest(object request) => base.ShutdownRequest(request);
 

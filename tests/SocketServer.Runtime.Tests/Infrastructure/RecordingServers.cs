@@ -20,6 +20,10 @@ public static class Recording
             (Transport.UnixStream, Mode.Threading) => new RecordingThreadingUnixStreamServer(recorder, handlers, bindAndActivate),
             (Transport.UnixDatagram, Mode.Sync) => new RecordingUnixDatagramServer(recorder, handlers, bindAndActivate),
             (Transport.UnixDatagram, Mode.Threading) => new RecordingThreadingUnixDatagramServer(recorder, handlers, bindAndActivate),
+            (Transport.Tcp, Mode.Async) => new RecordingAsyncTcpServer(recorder, handlers, bindAndActivate),
+            (Transport.Udp, Mode.Async) => new RecordingAsyncUdpServer(recorder, handlers, bindAndActivate),
+            (Transport.UnixStream, Mode.Async) => new RecordingAsyncUnixStreamServer(recorder, handlers, bindAndActivate),
+            (Transport.UnixDatagram, Mode.Async) => new RecordingAsyncUnixDatagramServer(recorder, handlers, bindAndActivate),
             _ => throw new ArgumentOutOfRangeException(nameof(transport)),
         };
     }
@@ -52,6 +56,13 @@ public sealed class RecordingMixIn : ServerMixIn
     {
         Recorder.Add("FinishRequest");
         base.FinishRequest(request, clientAddress);
+    }
+
+    /// <summary>The Async mix-in's FinishRequest: recorded under the same name, the request path is the same.</summary>
+    public override Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken)
+    {
+        Recorder.Add("FinishRequest");
+        return base.FinishRequestAsync(request, clientAddress, cancellationToken);
     }
 
     public override void ShutdownRequest(object request)
@@ -153,6 +164,42 @@ public partial class RecordingUnixDatagramServer
 public partial class RecordingThreadingUnixDatagramServer
 {
     public RecordingThreadingUnixDatagramServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
+
+    public Recorder Recorder => RecordingMixIn.Recorder;
+}
+
+[SocketServer(Transport.Tcp, Concurrency.Async, typeof(RecordingMixIn))]
+public partial class RecordingAsyncTcpServer
+{
+    public RecordingAsyncTcpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
+
+    public Recorder Recorder => RecordingMixIn.Recorder;
+}
+
+[SocketServer(Transport.Udp, Concurrency.Async, typeof(RecordingMixIn))]
+public partial class RecordingAsyncUdpServer
+{
+    public RecordingAsyncUdpServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(Servers.LoopbackAny, handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
+
+    public Recorder Recorder => RecordingMixIn.Recorder;
+}
+
+[SocketServer(Transport.UnixStream, Concurrency.Async, typeof(RecordingMixIn))]
+public partial class RecordingAsyncUnixStreamServer
+{
+    public RecordingAsyncUnixStreamServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
+        : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
+
+    public Recorder Recorder => RecordingMixIn.Recorder;
+}
+
+[SocketServer(Transport.UnixDatagram, Concurrency.Async, typeof(RecordingMixIn))]
+public partial class RecordingAsyncUnixDatagramServer
+{
+    public RecordingAsyncUnixDatagramServer(Recorder recorder, Func<BaseRequestHandler> handlers, bool bindAndActivate = true)
         : this(TempPaths.NewSocketPath(), handlers, bindAndActivate) => RecordingMixIn.Recorder = recorder;
 
     public Recorder Recorder => RecordingMixIn.Recorder;

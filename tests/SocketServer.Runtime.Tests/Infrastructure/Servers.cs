@@ -16,6 +16,10 @@ public static class Servers
             (Transport.Udp, Mode.Threading) => new ThreadingUdpServer(LoopbackAny, handlers, bindAndActivate),
             (Transport.UnixStream, Mode.Threading) => new ThreadingUnixStreamServer(TempPaths.NewSocketPath(), handlers, bindAndActivate),
             (Transport.UnixDatagram, Mode.Threading) => new ThreadingUnixDatagramServer(TempPaths.NewSocketPath(), handlers, bindAndActivate),
+            (Transport.Tcp, Mode.Async) => new AsyncTcpServer(LoopbackAny, handlers, bindAndActivate),
+            (Transport.Udp, Mode.Async) => new AsyncUdpServer(LoopbackAny, handlers, bindAndActivate),
+            (Transport.UnixStream, Mode.Async) => new AsyncUnixStreamServer(TempPaths.NewSocketPath(), handlers, bindAndActivate),
+            (Transport.UnixDatagram, Mode.Async) => new AsyncUnixDatagramServer(TempPaths.NewSocketPath(), handlers, bindAndActivate),
             _ => throw new ArgumentOutOfRangeException(nameof(transport)),
         };
 
@@ -32,6 +36,12 @@ public static class Servers
         }
     }
 }
+
+// The runtime has no pre-composed Async servers; tests declare theirs as users do.
+[SocketServer(Transport.Tcp, Concurrency.Async)] public partial class AsyncTcpServer;
+[SocketServer(Transport.Udp, Concurrency.Async)] public partial class AsyncUdpServer;
+[SocketServer(Transport.UnixStream, Concurrency.Async)] public partial class AsyncUnixStreamServer;
+[SocketServer(Transport.UnixDatagram, Concurrency.Async)] public partial class AsyncUnixDatagramServer;
 
 public sealed class UpperCaseStreamHandler : StreamRequestHandler
 {

@@ -6,6 +6,7 @@ public enum Mode
 {
     Sync,
     Threading,
+    Async,
 }
 
 public static class TransportExtensions

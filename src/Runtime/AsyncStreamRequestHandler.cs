@@ -1,0 +1,65 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using SocketServer.IO;
+
+namespace SocketServer;
+
+/// <summary>
+/// An asynchronous handler for stream servers (TCP, Unix stream): read the request from <see cref="RFile"/>
+/// (<c>ReadLineAsync</c>, <c>ReadAsync</c>), write the reply to <see cref="WFile"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="WFile"/> is unbuffered: <c>WriteAsync</c> completes when every byte is in the kernel's send buffer, so a
+/// client that stops reading makes the writer wait instead of making the server buffer without bound. <see cref="RFile"/>
+/// takes its read buffer only when data arrives, so an idle connection holds none.
+/// </remarks>
+public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
+{
+    /// <summary>
+    /// The read buffer size of <see cref="RFile"/>: negative (default -1) for <see cref="StreamRequestHandler.DefaultBufferSize"/>,
+    /// 0 for unbuffered, or a size in bytes.
+    /// </summary>
+    public virtual int RBufSize { get; set; } = -1;
+
+    /// <summary>Whether <see cref="SetupAsync"/> sets <c>TCP_NODELAY</c>. Ignored for Unix-domain connections.</summary>
+    public virtual bool DisableNagleAlgorithm { get; set; }
+
+    /// <summary>The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>).</summary>
+    public Socket Connection { get; private set; } = null!;
+
+    /// <summary>Reads the request.</summary>
+    public BufferedReadStream RFile { get; private set; } = null!;
+
+    /// <summary>Writes the reply; each write completes when all its bytes are sent to the kernel.</summary>
+    public Stream WFile { get; private set; } = null!;
+
+    /// <summary>Creates <see cref="RFile"/> and <see cref="WFile"/> over the connection.</summary>
+    /// <param name="cancellationToken">Fires when the server stops.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
+    public override Task SetupAsync(CancellationToken cancellationToken)
+    {
+        Connection = Request as Socket ?? throw new InvalidOperationException(
+            $"{GetType().Name} is an AsyncStreamRequestHandler, which serves connections (TCP, Unix stream), but {Server.GetType().Name} " +
+            $"delivered a {Request.GetType().Name}. Derive the handler from AsyncDatagramRequestHandler for a datagram server.");
+        if (DisableNagleAlgorithm && Connection.ProtocolType == ProtocolType.Tcp)
+        {
+            Connection.NoDelay = true;
+        }
+
+        RFile = new BufferedReadStream(new NetworkStream(Connection, ownsSocket: false), RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize);
+        WFile = new NetworkStream(Connection, ownsSocket: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Closes <see cref="RFile"/> and <see cref="WFile"/> (not the connection: the server shuts it down next).</summary>
+    /// <returns>A task that completes when the streams are closed.</returns>
+    public override async Task FinishAsync()
+    {
+        await WFile.DisposeAsync().ConfigureAwait(false);
+        await RFile.DisposeAsync().ConfigureAwait(false);
+    }
+}
