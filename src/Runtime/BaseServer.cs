@@ -574,6 +574,9 @@ public abstract class BaseServer : IDisposable
         }
     }
 
+    /// <summary>In a Forking child: the parent's server stopped (or the parent died), so this one stops too.</summary>
+    internal void SignalStopping() => _stopping.Cancel();
+
     /// <summary>In a Forking child: takes the parent's bound address, which the child never binds itself.</summary>
     internal void AdoptForkedAddress(EndPoint serverAddress) => ServerAddress = serverAddress;
 

@@ -123,6 +123,7 @@ public sealed class ForkingMixIn
 
         foreach (Child child in ended)
         {
+            _control?.Forget(child.Pid);
             int exitCode = child.Process.ExitCode;
             child.Process.Dispose();
             if (exitCode is not (0 or 1) && _server is { } server)
@@ -198,9 +199,9 @@ public sealed class ForkingMixIn
     }
 
     /// <summary>
-    /// The Forking part of <c>ServerClose</c>: tells spare children to exit (and ends any that do not within a few
-    /// seconds), stops taking children's connections, then reaps children, waiting for running ones if
-    /// <paramref name="blocking"/> (the server's <c>BlockOnClose</c>).
+    /// The Forking part of <c>ServerClose</c>: closes every child's channel — spares exit, and running children's
+    /// servers stop (their <c>StoppingToken</c> fires) — ends spares that do not exit within a few seconds, then reaps
+    /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>).
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
     public void ServerClose(bool blocking)
@@ -308,21 +309,20 @@ public sealed class ForkingMixIn
         }
     }
 
-    private bool TryGive(Child child, byte[] payload, Socket[] descriptors)
+    /// <summary>
+    /// Sends the request. The channel then stays open while the child runs: closing it (the server closes, or this
+    /// process dies) tells the child to stop (its server's <c>StoppingToken</c> fires).
+    /// </summary>
+    private static bool TryGive(Child child, byte[] payload, Socket[] descriptors)
     {
-        Socket channel = child.Channel!.Result;
         try
         {
-            DescriptorPassing.Send(channel, payload, descriptors);
+            DescriptorPassing.Send(child.Channel!.Result, payload, descriptors);
             return true;
         }
         catch (SocketException)
         {
             return false;
-        }
-        finally
-        {
-            _control!.Forget(child.Pid);
         }
     }
 

@@ -7,7 +7,8 @@
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
 //   close    -> "closing", Shutdown(), ServerClose(), "closed", exit 0
 // Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
-// throw | die (the child kills itself with SIGKILL).
+// throw | die (the child kills itself with SIGKILL) | watch (stream: answers, waits for the server's
+// StoppingToken, answers "stopped").
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -180,6 +181,14 @@ public sealed class LineHandler : StreamRequestHandler
     public override void Handle()
     {
         string command = Encoding.UTF8.GetString(RFile.ReadLine()).Trim();
+        if (command == "watch")
+        {
+            WFile.Write(Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} watching\n"));
+            Server.StoppingToken.WaitHandle.WaitOne();
+            WFile.Write("stopped\n"u8);
+            return;
+        }
+
         if (command == "hold")
         {
             WFile.Write(Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} holding\n"));

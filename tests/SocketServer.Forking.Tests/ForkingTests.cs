@@ -118,6 +118,20 @@ public class ForkingTests
     }
 
     [Fact]
+    public void Closing_the_server_fires_the_StoppingToken_of_running_children()
+    {
+        using Host host = Host.Start("tcp");
+        using Socket watching = host.Connect();
+        watching.Send("watch\n"u8.ToArray());
+        Assert.Matches(@"^pid \d+ watching$", Host.ReadLine(watching));
+
+        host.Command("close", "closing");
+        Assert.Equal("stopped", Host.ReadLine(watching));
+        host.Process.ReadUntil(l => l == "closed", "closed");
+        Assert.Equal(0, host.Process.WaitForExit());
+    }
+
+    [Fact]
     public void Without_BlockOnClose_ServerClose_returns_while_children_still_serve()
     {
         using Host host = Host.Start("tcp", "--block-on-close", "false");

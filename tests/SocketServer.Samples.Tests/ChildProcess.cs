@@ -145,7 +145,9 @@ public sealed partial class ChildProcess : IDisposable
     public int WaitForExit()
     {
         Assert.True(_process.WaitForExit(Limit), $"The process did not exit within {Limit}. stderr: {StandardError}");
-        _process.WaitForExit(); // drains the redirected streams
+
+        // Drains the redirected streams, which a process it started may still hold open: bounded.
+        Assert.True(Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(30)), "The process exited but something it started still holds its output open.");
         return _process.ExitCode;
     }
 

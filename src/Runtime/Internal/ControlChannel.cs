@@ -49,7 +49,7 @@ internal sealed class ControlChannel : IDisposable
     /// <summary>The channel of child process <paramref name="pid"/>, once it has connected.</summary>
     public Task<Socket> ConnectionOf(int pid) => _connections.GetOrAdd(pid, NewSlot).Task;
 
-    /// <summary>Forgets a child (it exited or was given its request); closes its channel if it connected but was never used.</summary>
+    /// <summary>Forgets a child (it exited, or was abandoned) and closes its channel, which tells a running child to stop.</summary>
     public void Forget(int pid)
     {
         if (_connections.TryRemove(pid, out TaskCompletionSource<Socket>? slot) && slot.Task.IsCompletedSuccessfully)

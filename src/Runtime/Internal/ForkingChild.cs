@@ -52,7 +52,7 @@ internal static class ForkingChild
 
         Socket[] descriptors;
         RequestEnvelope envelope;
-        using (var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified))
+        var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         {
             try
             {
@@ -81,6 +81,8 @@ internal static class ForkingChild
             Console.SetOut(_mutedOutput);
         }
 
+        WatchParent(channel, server);
+
         server.AdoptForkedAddress(envelope.ServerAddress);
         object request = envelope.Packet is { } packet ? new DatagramRequest(packet, descriptors[0]) : descriptors[0];
         int status = 1;
@@ -107,6 +109,32 @@ internal static class ForkingChild
                 Environment.Exit(status);
             }
         }
+    }
+
+    /// <summary>
+    /// The parent keeps the channel open while its server runs; when it closes the channel (its server stopped) or
+    /// dies, the child's server stops too: its <see cref="BaseServer.StoppingToken"/> fires, so a long-lived request
+    /// that honours it ends with the server, as in the parent.
+    /// </summary>
+    private static void WatchParent(Socket channel, BaseServer server)
+    {
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                channel.Receive(new byte[1]);
+            }
+            catch (SocketException)
+            {
+            }
+
+            server.SignalStopping();
+        })
+        {
+            IsBackground = true,
+            Name = "SocketServer forking parent watch",
+        };
+        watcher.Start();
     }
 
     /// <summary>The invitation a parent gives a child, and how the child reads it.</summary>

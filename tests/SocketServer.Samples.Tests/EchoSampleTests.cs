@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SocketServer.Samples.Tests;
+
+/// <summary>samples/Echo on every transport and concurrency: echoes, and stops on a signal even with a client still connected.</summary>
+public class EchoSampleTests
+{
+    public static TheoryData<string, string> Pairs()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string transport in new[] { "tcp", "udp", "unixstream", "unixdatagram" })
+        {
+            foreach (string concurrency in new[] { "sync", "threading", "forking", "async" })
+            {
+                data.Add(transport, concurrency);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Echo_answers_and_stops_on_SIGTERM_with_a_client_still_connected(string transport, string concurrency)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"echo-{Guid.NewGuid():N}"[..24] + ".sock");
+        using ChildProcess server = ChildProcess.Sample("Echo", "--transport", transport, "--concurrency", concurrency, "--host", "127.0.0.1", "--port", "0", "--path", path);
+        string listening = server.ReadLine();
+        Assert.StartsWith("listening on ", listening);
+        string address = listening["listening on ".Length..];
+        bool unix = transport.StartsWith("unix", StringComparison.Ordinal);
+        EndPoint endPoint = unix ? new UnixDomainSocketEndPoint(address) : IPEndPoint.Parse(address);
+        if (unix)
+        {
+            Assert.Equal(path, address);
+        }
+
+        Socket? held = null;
+        try
+        {
+            if (transport is "tcp" or "unixstream")
+            {
+                held = new Socket(endPoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp) { ReceiveTimeout = 60_000 };
+                held.Connect(endPoint);
+                foreach (string part in new[] { "every ", "byte ", "back" })
+                {
+                    held.Send(Encoding.ASCII.GetBytes(part));
+                    var echoed = new byte[part.Length];
+                    int got = 0;
+                    while (got < echoed.Length)
+                    {
+                        got += held.Receive(echoed, got, echoed.Length - got, SocketFlags.None);
+                    }
+
+                    Assert.Equal(part, Encoding.ASCII.GetString(echoed));
+                }
+            }
+            else
+            {
+                using var datagram = new Socket(endPoint.AddressFamily, SocketType.Dgram, unix ? ProtocolType.Unspecified : ProtocolType.Udp) { ReceiveTimeout = 60_000 };
+                datagram.Bind(unix ? new UnixDomainSocketEndPoint(path + ".client") : new IPEndPoint(IPAddress.Loopback, 0));
+                datagram.SendTo("one datagram"u8.ToArray(), endPoint);
+                var reply = new byte[64];
+                Assert.Equal("one datagram", Encoding.ASCII.GetString(reply, 0, datagram.Receive(reply)));
+            }
+
+            server.Signal(Signals.SIGTERM);
+            Assert.Equal(0, server.WaitForExit());
+            if (unix)
+            {
+                Assert.False(File.Exists(path), "The sample removes the socket file it made.");
+            }
+
+            if (held is not null)
+            {
+                // The server's stop ended the echo: the client sees the end of the stream.
+                Assert.Equal(0, held.Receive(new byte[16]));
+            }
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Bad_arguments_print_the_usage_and_exit_2()
+    {
+        var (exitCode, _, errors) = ChildProcess.Run(ChildProcess.Sample("Echo", "--concurrency", "fibers"));
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Usage: --transport tcp|udp|unixstream|unixdatagram", errors);
+    }
+}
