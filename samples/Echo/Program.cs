@@ -27,7 +27,7 @@ internal sealed class StreamEchoHandler : StreamRequestHandler
     {
         // Ends a blocked read when the server stops, so a long-lived echo does not hold the server open.
         using CancellationTokenRegistration stopping = Server.StoppingToken.Register(() => Connection.Shutdown(SocketShutdown.Both));
-        var buffer = new byte[16 * 1024];
+        var buffer = new byte[64 * 1024];
         int read;
         while ((read = RFile.Read(buffer)) > 0)
         {
@@ -45,7 +45,7 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
         {
             // A zero-byte receive waits for data without a buffer; one is rented only while there is data to echo.
             await Connection.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
             try
             {
                 int read = await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);

@@ -495,7 +495,7 @@ public abstract class BaseServer : IDisposable
 
     /// <summary>
     /// Processes a verified request: here, <see cref="FinishRequest"/> then <see cref="ShutdownRequest"/> on the
-    /// calling thread. Mix-ins replace it to run the request on a new thread or elsewhere.
+    /// calling thread. Mix-ins replace it to run the request on another thread, a task or a child process.
     /// </summary>
     /// <param name="request">The request from <see cref="GetRequest"/>.</param>
     /// <param name="clientAddress">The client's address.</param>

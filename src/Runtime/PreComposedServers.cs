@@ -5,24 +5,24 @@ namespace SocketServer;
 // Python. Constructors take a handler factory, e.g. () => new MyHandler().
 
 /// <summary>
-/// A <see cref="TcpServer"/> that handles each connection on a new thread: Python's <c>ThreadingTCPServer</c>
+/// A <see cref="TcpServer"/> that handles each connection on a thread of its own: Python's <c>ThreadingTCPServer</c>
 /// (<c>class ThreadingTCPServer(ThreadingMixIn, TCPServer)</c>). Decide <c>DaemonThreads</c> for your server.
 /// </summary>
 [SocketServer(Transport.Tcp, Concurrency.Threading)]
 public partial class ThreadingTcpServer;
 
 /// <summary>
-/// A <see cref="UdpServer"/> that handles each datagram on a new thread: Python's <c>ThreadingUDPServer</c>.
+/// A <see cref="UdpServer"/> that handles each datagram on a thread of its own: Python's <c>ThreadingUDPServer</c>.
 /// Its socket stays open until running handlers have replied, even while it closes.
 /// </summary>
 [SocketServer(Transport.Udp, Concurrency.Threading)]
 public partial class ThreadingUdpServer;
 
-/// <summary>A <see cref="UnixStreamServer"/> that handles each connection on a new thread: Python's <c>ThreadingUnixStreamServer</c>.</summary>
+/// <summary>A <see cref="UnixStreamServer"/> that handles each connection on a thread of its own: Python's <c>ThreadingUnixStreamServer</c>.</summary>
 [SocketServer(Transport.UnixStream, Concurrency.Threading)]
 public partial class ThreadingUnixStreamServer;
 
-/// <summary>A <see cref="UnixDatagramServer"/> that handles each datagram on a new thread: Python's <c>ThreadingUnixDatagramServer</c>.</summary>
+/// <summary>A <see cref="UnixDatagramServer"/> that handles each datagram on a thread of its own: Python's <c>ThreadingUnixDatagramServer</c>.</summary>
 [SocketServer(Transport.UnixDatagram, Concurrency.Threading)]
 public partial class ThreadingUnixDatagramServer;
 

@@ -85,7 +85,7 @@ public enum Concurrency
     /// <summary>On the thread that runs <see cref="BaseServer.ServeForever()"/>, one request at a time.</summary>
     Sync,
 
-    /// <summary>On a new thread per request: Python's <c>ThreadingMixIn</c>.</summary>
+    /// <summary>On a thread of its own per request (finished request threads are reused, see <see cref="ThreadingMixIn"/>): Python's <c>ThreadingMixIn</c>.</summary>
     Threading,
 
     /// <summary>In a child process per request: Python's <c>ForkingMixIn</c> (see <see cref="ForkingMixIn"/> for its status).</summary>

@@ -1,6 +1,8 @@
+using System.Globalization;
+
 namespace SocketServer.Tests;
 
-/// <summary>The Threading mix-in: a thread per request, DaemonThreads, BlockOnClose and its failure paths.</summary>
+/// <summary>The Threading mix-in: a thread of its own per request (reused once idle), DaemonThreads, BlockOnClose and its failure paths.</summary>
 public class ThreadingTests
 {
     public static TheoryData<Transport> Transports => TransportExtensions.All();
@@ -120,38 +122,111 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void Ten_thousand_sequential_requests_leave_no_growth_in_tracked_threads()
+    public void Sequential_requests_reuse_waiting_threads_and_ServerClose_ends_them()
     {
-        // The mix-in must not keep finished threads: the first hundred request threads become garbage.
-        var early = new List<WeakReference<Thread>>();
-        using var server = new ThreadingUdpServer(Servers.LoopbackAny, () => new ProbeDatagramHandler(h =>
+        // Python starts a thread per request; starting a .NET thread costs more than a short request, so a thread
+        // whose request finished waits for the next one. Thread per request would use 2,000 threads here.
+        var used = new System.Collections.Concurrent.ConcurrentDictionary<Thread, bool>();
+        var server = new ThreadingUdpServer(Servers.LoopbackAny, () => new ProbeDatagramHandler(h =>
         {
-            lock (early)
-            {
-                if (early.Count < 100)
-                {
-                    early.Add(new WeakReference<Thread>(Thread.CurrentThread));
-                }
-            }
-
+            used.TryAdd(Thread.CurrentThread, true);
             ((DatagramRequestHandler)h).WFile.Write("pong"u8);
         }));
         using (Serving.Start(server))
         {
             using Socket client = Clients.Datagram(server.ServerAddress);
             var reply = new byte[16];
-            for (int i = 0; i < 10_000; i++)
+            for (int i = 0; i < 2_000; i++)
             {
                 client.SendTo("ping"u8.ToArray(), server.ServerAddress);
                 Assert.Equal(4, client.Receive(reply));
             }
-
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            int stillReferenced = early.Count(w => w.TryGetTarget(out _));
-            Assert.True(stillReferenced == 0, $"{stillReferenced} of the first 100 finished request threads are still referenced.");
         }
+
+        // At most a few requests are ever in flight at once (the next ping waits for the last pong), so only a few
+        // threads are ever started.
+        Assert.InRange(used.Count, 1, 50);
+        server.ServerClose();
+        foreach (Thread thread in used.Keys)
+        {
+            Bounded.Join(thread, "a waiting request thread to end when its server closed");
+        }
+    }
+
+    [Fact]
+    public void A_waiting_request_thread_ends_by_itself_after_the_idle_timeout()
+    {
+        var mixIn = new ThreadingMixIn(TimeSpan.FromMilliseconds(50));
+        using var server = new ThreadingTcpServer(Servers.LoopbackAny, () => new UpperCaseStreamHandler());
+        using Socket client = Clients.Connect(server.ServerAddress);
+        client.Send("idle\n"u8.ToArray());
+        (object request, EndPoint? address) = server.GetRequest();
+        Thread? created = null;
+        mixIn.ProcessRequest(server, request, address, daemonThreads: false, body => created = new Thread(body));
+
+        Assert.Equal("IDLE\n", Encoding.ASCII.GetString(Clients.ReadToEnd(client)));
+        Assert.NotNull(created);
+        Bounded.Join(created, "the request thread to end after 50 ms without a request");
+    }
+
+    [Fact]
+    public void A_waiting_request_thread_is_a_background_thread_even_when_DaemonThreads_is_false()
+    {
+        var mixIn = new ThreadingMixIn();
+        var entered = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        using var server = new ThreadingTcpServer(Servers.LoopbackAny, () => new GatedHandler(entered, release));
+        using Socket client = Clients.Connect(server.ServerAddress);
+        client.Send("wait\n"u8.ToArray());
+        (object request, EndPoint? address) = server.GetRequest();
+        Thread? created = null;
+        mixIn.ProcessRequest(server, request, address, daemonThreads: false, body => created = new Thread(body));
+        Assert.NotNull(created);
+        Bounded.Wait(entered, "the request to start");
+        Assert.False(created.IsBackground); // running a non-daemon request: it keeps the process alive...
+        release.Set();
+        Assert.Equal("WAIT\n", Encoding.ASCII.GetString(Clients.ReadToEnd(client)));
+
+        // ...and once its request is done and it waits for the next, it does not.
+        Assert.True(SpinWait.SpinUntil(() => created.IsBackground, Bounded.Limit), "the waiting thread is still a foreground thread.");
+        Assert.True(created.IsAlive);
+        mixIn.ServerClose(blocking: true);
+        Bounded.Join(created, "the waiting thread to end at ServerClose");
+    }
+
+    private static readonly AsyncLocal<string?> RequestState = new();
+
+    [Fact]
+    public void Each_request_runs_under_the_loops_context_so_AsyncLocal_values_and_the_culture_do_not_leak_into_the_next()
+    {
+        var seen = new List<(string? State, CultureInfo Culture, Thread Thread)>();
+        var setByHandlers = new List<CultureInfo>();
+        using var server = new ThreadingTcpServer(Servers.LoopbackAny, () => new ProbeStreamHandler(_ =>
+        {
+            lock (seen)
+            {
+                seen.Add((RequestState.Value, CultureInfo.CurrentCulture, Thread.CurrentThread));
+                var changed = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+                setByHandlers.Add(changed);
+                CultureInfo.CurrentCulture = changed;
+            }
+
+            RequestState.Value = "set by an earlier request";
+        }));
+        RequestState.Value = "flowed from the loop"; // captured by the serving thread, as a new request thread would be
+        using (Serving.Start(server))
+        {
+            RequestState.Value = null;
+            for (int i = 0; i < 20; i++)
+            {
+                Clients.Exchange(Transport.Tcp, server.ServerAddress, "x\n");
+            }
+        }
+
+        Assert.Equal(20, seen.Count);
+        Assert.True(seen.Select(s => s.Thread).Distinct().Count() < 20, "no thread was reused: the test proves nothing.");
+        Assert.All(seen, s => Assert.Equal("flowed from the loop", s.State));
+        Assert.All(seen, s => Assert.DoesNotContain(setByHandlers, c => ReferenceEquals(c, s.Culture)));
     }
 
     [Fact]

@@ -359,8 +359,9 @@ internal static class ServerEmitter
             }
 
             writer.Line("/// <summary>");
-            writer.Line("/// Creates the thread a request runs on; the Threading mix-in then sets <see cref=\"global::System.Threading.Thread.IsBackground\"/>");
-            writer.Line("/// from <see cref=\"DaemonThreads\"/>, names it if it has no name, and starts it. Override to set a stack size or a name.");
+            writer.Line("/// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has");
+            writer.Line("/// no name and starts it; the thread runs the request, then later ones, with <see cref=\"global::System.Threading.Thread.IsBackground\"/>");
+            writer.Line("/// set from <see cref=\"DaemonThreads\"/> for each. Override to set a stack size or a name.");
             writer.Line("/// </summary>");
             writer.Line("/// <param name=\"body\">What the thread runs.</param>");
             writer.Line("/// <returns>An unstarted thread.</returns>");
@@ -394,7 +395,7 @@ internal static class ServerEmitter
         private string[]? ConcurrencyBody(Step step) => (model.Concurrency, step.Name) switch
         {
             (ConcurrencyKind.Threading, "ProcessRequest") => ["__threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);"],
-            (ConcurrencyKind.Threading, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    __threading.JoinThreads();", "}"),
+            (ConcurrencyKind.Threading, "ServerClose") => CloseAfter("__threading.ServerClose(blocking: BlockOnClose);"),
             (ConcurrencyKind.Forking, "ProcessRequest") => ["__forking.ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);"],
             (ConcurrencyKind.Forking, "ServiceActions") => ["__forking.ServiceActions(this, SpareChildren);"],
             (ConcurrencyKind.Forking, "HandleTimeout") => ["CollectChildren();"],
@@ -409,9 +410,9 @@ internal static class ServerEmitter
 
         private string ConcurrencySummary(Step step) => (model.Concurrency, step.Name) switch
         {
-            (ConcurrencyKind.Threading, "ProcessRequest") => "Runs the request on a new thread (the Threading mix-in).",
+            (ConcurrencyKind.Threading, "ProcessRequest") => "Runs the request on a thread of its own (the Threading mix-in).",
             (ConcurrencyKind.Threading, "ServerClose") =>
-                "Stops accepting requests, waits for running request threads if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
+                "Stops accepting requests, ends waiting request threads, waits for running requests if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
             (ConcurrencyKind.Forking, "ProcessRequest") => "Hands the request to a child process (the Forking mix-in).",
             (ConcurrencyKind.Forking, "ServiceActions") => "Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).",
             (ConcurrencyKind.Forking, "HandleTimeout") => "Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).",

@@ -46,26 +46,24 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>Runs the request on a new thread (the Threading mix-in).</summary>
+        /// <summary>Runs the request on a thread of its own (the Threading mix-in).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
 
-        /// <summary>Stops accepting requests, waits for running request threads if <see cref="BlockOnClose"/> is set, then closes the server.</summary>
+        /// <summary>Stops accepting requests, ends waiting request threads, waits for running requests if <see cref="BlockOnClose"/> is set, then closes the server.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ServerClose()
         {
             StopAcceptingRequests();
-            if (BlockOnClose)
-            {
-                __threading.JoinThreads();
-            }
+            __threading.ServerClose(blocking: BlockOnClose);
 
             base.ServerClose();
         }
 
         /// <summary>
-        /// Creates the thread a request runs on; the Threading mix-in then sets <see cref="global::System.Threading.Thread.IsBackground"/>
-        /// from <see cref="DaemonThreads"/>, names it if it has no name, and starts it. Override to set a stack size or a name.
+        /// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has
+        /// no name and starts it; the thread runs the request, then later ones, with <see cref="global::System.Threading.Thread.IsBackground"/>
+        /// set from <see cref="DaemonThreads"/> for each. Override to set a stack size or a name.
         /// </summary>
         /// <param name="body">What the thread runs.</param>
         /// <returns>An unstarted thread.</returns>

@@ -142,17 +142,15 @@ namespace Shop
         void global::SocketServer.IServerSteps.ServerClose()
         {
             StopAcceptingRequests();
-            if (BlockOnClose)
-            {
-                __threading.JoinThreads();
-            }
+            __threading.ServerClose(blocking: BlockOnClose);
 
             base.ServerClose();
         }
 
         /// <summary>
-        /// Creates the thread a request runs on; the Threading mix-in then sets <see cref="global::System.Threading.Thread.IsBackground"/>
-        /// from <see cref="DaemonThreads"/>, names it if it has no name, and starts it. Override to set a stack size or a name.
+        /// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has
+        /// no name and starts it; the thread runs the request, then later ones, with <see cref="global::System.Threading.Thread.IsBackground"/>
+        /// set from <see cref="DaemonThreads"/> for each. Override to set a stack size or a name.
         /// </summary>
         /// <param name="body">What the thread runs.</param>
         /// <returns>An unstarted thread.</returns>

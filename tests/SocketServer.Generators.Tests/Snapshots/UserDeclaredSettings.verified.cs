@@ -131,10 +131,7 @@ namespace Shop
         void global::SocketServer.IServerSteps.ServerClose()
         {
             StopAcceptingRequests();
-            if (BlockOnClose)
-            {
-                __threading.JoinThreads();
-            }
+            __threading.ServerClose(blocking: BlockOnClose);
 
             base.ServerClose();
         }
