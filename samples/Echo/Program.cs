@@ -41,13 +41,20 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
 {
     public override async Task HandleAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        byte[]? buffer = null;
+        try
         {
-            // A zero-byte receive waits for data without a buffer; one is rented only while there is data to echo.
-            await Connection.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
+            bool drained = true;
+            while (true)
             {
+                if (drained)
+                {
+                    // Idle: give the buffer back, and wait for data with a zero-byte receive, which needs none.
+                    ReturnBuffer(ref buffer);
+                    await Connection.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                }
+
+                buffer ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
                 int read = await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
                 if (read == 0)
                 {
@@ -55,11 +62,23 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
                 }
 
                 await WFile.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+
+                // A full buffer means more is probably waiting: read again at once, keeping the buffer (bulk transfers).
+                drained = read < buffer.Length;
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+        }
+        finally
+        {
+            ReturnBuffer(ref buffer);
+        }
+    }
+
+    private static void ReturnBuffer(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 }

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""The side-by-side benchmark: our Echo sample against CPython's socketserver, a raw-socket .NET baseline and Kestrel.
+
+    python3 bench/run.py                                # the full run (about 7 minutes on 2 cores), writes bench/RESULTS.md
+    python3 bench/run.py --warmup 0.5 --duration 1      # a quick look (noisier)
+
+Every server under test echoes every byte back (datagrams: each datagram back) and is driven by the same load
+generator (bench/LoadGenerator) in one run on this machine, so the ratios compare like with like:
+
+    ours-threading   samples/Echo --concurrency threading   (a [SocketServer(..., Threading)] type)
+    ours-async       samples/Echo --concurrency async       (a [SocketServer(..., Async)] type)
+    raw-threads      bench/RawEcho --mode threads           (Socket, a thread per connection, by hand)
+    raw-async        bench/RawEcho --mode async             (Socket, ReceiveAsync/SendAsync, by hand)
+    cpython          bench/python_echo.py                   (socketserver.Threading*Server)
+    kestrel          bench/KestrelEcho                      (a Kestrel ConnectionHandler)
+
+All traffic is on loopback; every process this script starts is stopped (SIGTERM, then SIGKILL of its process group)
+when its scenario ends, when the script fails, and on Ctrl+C. .NET processes all run with the workstation GC
+(DOTNET_gcServer=0) so that the comparison is of the code, not of the GC mode.
+"""
+import argparse
+import atexit
+import datetime
+import json
+import os
+import platform
+import resource
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join("bin", "Release", "net10.0")
+ECHO = os.path.join(ROOT, "samples", "Echo", RELEASE, "Echo.dll")
+RAW = os.path.join(ROOT, "bench", "RawEcho", RELEASE, "RawEcho.dll")
+KESTREL = os.path.join(ROOT, "bench", "KestrelEcho", RELEASE, "KestrelEcho.dll")
+LOAD = os.path.join(ROOT, "bench", "LoadGenerator", RELEASE, "LoadGenerator.dll")
+PYTHON_ECHO = os.path.join(ROOT, "bench", "python_echo.py")
+PROJECTS = ["samples/Echo", "bench/RawEcho", "bench/KestrelEcho", "bench/LoadGenerator"]
+
+ENV = dict(os.environ, DOTNET_gcServer="0", DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
+RUNNING = []  # every server process still alive, for the clean-up on any exit
+
+
+def raise_file_limit():
+    """Runs in each child: 10,000 connections need more descriptors than the usual soft limit of 1,024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def server_command(name, transport, path):
+    """The command line of one server under test, for a transport: tcp, udp or unixstream."""
+    if name.startswith("ours-"):
+        args = ["dotnet", ECHO, "--transport", transport, "--concurrency", name[len("ours-"):]]
+        return args + (["--path", path] if transport == "unixstream" else ["--host", "127.0.0.1", "--port", "0"])
+    if name.startswith("raw-"):
+        return ["dotnet", RAW, "--mode", name[len("raw-"):], "--transport", transport, "--path", path]
+    if name == "kestrel":
+        return ["dotnet", KESTREL, "--transport", transport, "--path", path]
+    return [sys.executable, PYTHON_ECHO, "--transport", transport, "--path", path]
+
+
+class Server:
+    """A server under test, started in its own process group; the context exit stops it."""
+
+    def __init__(self, name, transport):
+        self.name = name
+        self.transport = transport
+        self.path = os.path.join(tempfile.mkdtemp(prefix="ssg-bench-"), "echo.sock")
+        self.process = None
+        self.target = None
+
+    def __enter__(self):
+        command = server_command(self.name, self.transport, self.path)
+        # stderr goes to a file: a server that reports many errors must not stall on a full pipe.
+        self.errors = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=self.errors, text=True, env=ENV,
+            preexec_fn=raise_file_limit, start_new_session=True)
+        RUNNING.append(self.process)
+        line = self.process.stdout.readline().strip()  # the first line names the endpoint; a dead server ends it
+        if not line.startswith("listening on "):
+            self.__exit__(None, None, None)
+            raise RuntimeError("%s did not start: %r %s" % (shlex.join(command), line, self.stderr_tail()))
+        address = line[len("listening on "):]
+        if self.transport == "unixstream":
+            self.target = "unix:" + self.path
+        else:
+            self.target = "%s:%s" % (self.transport, address.split("//")[-1])  # Kestrel prints http://host:port
+        return self
+
+    def stderr_tail(self):
+        self.errors.seek(0)
+        return self.errors.read()[-500:]
+
+    def __exit__(self, *exc):
+        stop(self.process)
+        self.errors.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        os.rmdir(os.path.dirname(self.path))
+
+
+def stop(process):
+    if process is None:
+        return
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # anything it left behind in its group
+    except ProcessLookupError:
+        pass
+    process.wait()
+    if process in RUNNING:
+        RUNNING.remove(process)
+
+
+def stop_all():
+    for process in list(RUNNING):
+        stop(process)
+
+
+def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1):
+    """Runs the load generator once against a server and returns its figures (a dict)."""
+    command = ["dotnet", LOAD, "--target", server.target, "--scenario", scenario, "--connections", str(connections),
+               "--size", str(size), "--pipeline", str(pipeline), "--warmup", str(warmup), "--duration", str(duration),
+               "--server-pid", str(server.process.pid)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=ENV, preexec_fn=raise_file_limit,
+                              timeout=warmup + duration + 120)
+        lines = done.stdout.strip().splitlines()
+        figures = json.loads(lines[-1]) if lines else {"error": done.stderr.strip()[-300:]}
+    except subprocess.TimeoutExpired:
+        figures = {"error": "the load generator timed out"}
+    if server.process.poll() is not None:
+        figures.setdefault("error", "the server exited with code %s: %s" % (server.process.returncode, server.stderr_tail()))
+    figures.update(server=server.name, transport=server.transport, scenario_name=scenario)
+    print("  %-15s %-10s %-5s conns=%-5d %s" % (server.name, server.transport, scenario, connections, summary(figures)),
+          flush=True)
+    return figures
+
+
+def summary(f):
+    if "error" in f:
+        return "ERROR: " + f["error"]
+    if f["scenario"] == "echo":
+        return "%9.0f req/s  p50 %6d us  p99 %6d us%s" % (
+            f["rps"], f["p50_us"], f["p99_us"], "  resent %d" % f["resent"] if "resent" in f else "")
+    if f["scenario"] == "bulk":
+        return "%8.1f MB/s" % f["mb_per_s"]
+    return "%.2f KiB/connection (%d held; RSS %.1f -> %.1f MiB; threads %d -> %d)" % (
+        f["kib_per_connection"], f["held"], f["rss_before_mib"], f["rss_after_mib"], f["threads_before"],
+        f["threads_after"])
+
+
+STREAM_SERVERS = ["ours-threading", "ours-async", "raw-threads", "raw-async", "cpython", "kestrel"]
+
+
+def run_all(warmup, duration):
+    results = {}
+
+    def keep(key, figures):
+        results[key] = figures
+
+    print("32-byte echo, closed loop (tcp and unixstream); tcp adds 1,000 connections, pipelining and bulk", flush=True)
+    for transport in ["tcp", "unixstream"]:
+        for name in STREAM_SERVERS:
+            with Server(name, transport) as server:
+                for connections in [1, 16, 256]:
+                    keep((transport, "echo", connections, name), load(server, "echo", warmup, duration, connections))
+                if transport != "tcp":
+                    continue
+                if name in ("ours-async", "raw-async", "kestrel"):
+                    keep((transport, "echo", 1000, name), load(server, "echo", warmup, duration, 1000))
+                keep((transport, "pipelined", 16, name), load(server, "echo", warmup, duration, 16, pipeline=16))
+                if name != "cpython":
+                    keep((transport, "bulk", 1, name), load(server, "bulk", warmup, duration, 1, size=64 * 1024))
+
+    print("10,000 mostly idle connections (tcp): server memory per connection", flush=True)
+    for name in ["ours-async", "raw-async", "kestrel", "ours-threading"]:
+        with Server(name, "tcp") as server:
+            keep(("tcp", "idle", 10000, name), load(server, "idle", warmup, duration, 10000))
+
+    print("32-byte datagrams (udp)", flush=True)
+    for name in ["ours-threading", "ours-async", "cpython"]:
+        with Server(name, "udp") as server:
+            for clients in [1, 16]:
+                keep(("udp", "echo", clients, name), load(server, "echo", warmup, duration, clients))
+    return results
+
+
+def ratio(results, key, ours, peer, field):
+    a, b = results.get(key + (ours,)), results.get(key + (peer,))
+    if not a or not b or "error" in a or "error" in b or not b.get(field):
+        return None
+    return a[field] / b[field]
+
+
+def fmt(value, digits=2):
+    return "—" if value is None else "%.*f×" % (digits, value)
+
+
+def tables(results):
+    out = []
+    out.append("| transport | scenario | conns | server | req/s | p50 µs | p99 µs | MB/s | note |")
+    out.append("|---|---|---:|---|---:|---:|---:|---:|---|")
+    for (transport, scenario, conns, name), f in results.items():
+        if scenario == "idle":
+            continue
+        if "error" in f:
+            out.append("| %s | %s | %d | %s | | | | | ERROR: %s |" % (transport, scenario, conns, name, f["error"]))
+        elif scenario == "bulk":
+            out.append("| %s | bulk 64 KiB | %d | %s | | | | %.1f | |" % (transport, conns, name, f["mb_per_s"]))
+        else:
+            label = "pipelined ×16" if scenario == "pipelined" else "echo 32 B"
+            note = "resent %d" % f["resent"] if f.get("resent") else ""
+            out.append("| %s | %s | %d | %s | %.0f | %d | %d | | %s |" % (
+                transport, label, conns, name, f["rps"], f["p50_us"], f["p99_us"], note))
+    out.append("")
+    out.append("Idle connections (10,000 over tcp, each echoes once, then waits; server VmRSS before and after):")
+    out.append("")
+    out.append("| server | KiB per connection | held | RSS before → after (MiB) | threads before → after |")
+    out.append("|---|---:|---:|---|---|")
+    for (transport, scenario, conns, name), f in results.items():
+        if scenario != "idle":
+            continue
+        if "error" in f:
+            out.append("| %s | ERROR: %s | | | |" % (name, f["error"]))
+        else:
+            out.append("| %s | %.2f | %d | %.1f → %.1f | %d → %d |" % (
+                name, f["kib_per_connection"], f["held"], f["rss_before_mib"], f["rss_after_mib"],
+                f["threads_before"], f["threads_after"]))
+    out.append("")
+    out.append("Ratios, ours / peer (req/s, or MB/s for bulk; above 1 means ours is faster):")
+    out.append("")
+    out.append("| transport | scenario | conns | threading / raw-threads | threading / cpython | async / raw-async | async / kestrel | async / cpython |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    seen = []
+    for (transport, scenario, conns, _) in results:
+        if scenario == "idle" or (transport, scenario, conns) in seen:
+            continue
+        seen.append((transport, scenario, conns))
+        key = (transport, scenario, conns)
+        field = "mb_per_s" if scenario == "bulk" else "rps"
+        out.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
+            transport, scenario, conns,
+            fmt(ratio(results, key, "ours-threading", "raw-threads", field)),
+            fmt(ratio(results, key, "ours-threading", "cpython", field)),
+            fmt(ratio(results, key, "ours-async", "raw-async", field)),
+            fmt(ratio(results, key, "ours-async", "kestrel", field)),
+            fmt(ratio(results, key, "ours-async", "cpython", field))))
+    return out
+
+
+def targets(results):
+    idle = results.get(("tcp", "idle", 10000, "ours-async"), {})
+    rows = [
+        ("Threading TCP echo 32 B, 16 conns vs raw threads", ratio(results, ("tcp", "echo", 16), "ours-threading", "raw-threads", "rps"), 0.95),
+        ("Threading TCP echo 32 B, 16 conns vs CPython ThreadingTCPServer", ratio(results, ("tcp", "echo", 16), "ours-threading", "cpython", "rps"), 1.3),
+        ("Threading TCP echo 32 B, 256 conns vs CPython ThreadingTCPServer", ratio(results, ("tcp", "echo", 256), "ours-threading", "cpython", "rps"), 1.6),
+        ("Async TCP echo 32 B, 1,000 conns vs Kestrel ConnectionHandler", ratio(results, ("tcp", "echo", 1000), "ours-async", "kestrel", "rps"), 1.0),
+        ("UDP echo 32 B, 16 clients: Threading vs CPython ThreadingUDPServer", ratio(results, ("udp", "echo", 16), "ours-threading", "cpython", "rps"), 1.5),
+        ("Bulk 64 KiB through WFile (Threading) vs raw threads, MB/s", ratio(results, ("tcp", "bulk", 1), "ours-threading", "raw-threads", "mb_per_s"), 0.8),
+        ("Bulk 64 KiB through WFile (Async) vs raw async, MB/s", ratio(results, ("tcp", "bulk", 1), "ours-async", "raw-async", "mb_per_s"), 0.8),
+    ]
+    out = ["| target | measured | goal | met |", "|---|---:|---:|---|"]
+    for label, value, goal in rows:
+        met = "—" if value is None else ("yes" if value >= goal else "**no**")
+        out.append("| %s | %s | ≥ %.2f× | %s |" % (label, fmt(value), goal, met))
+    kib = idle.get("kib_per_connection")
+    met = "—" if kib is None or idle.get("held") != 10000 else ("yes" if kib <= 4 else "**no**")
+    out.append("| 10,000 idle Async connections, server memory per connection | %s | ≤ 4 KiB | %s |" % (
+        "—" if kib is None else "%.2f KiB (%d held)" % (kib, idle.get("held", 0)), met))
+    return out
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    return "%d × %s, Linux %s, .NET SDK %s, Python %s" % (
+        os.cpu_count(), cpu, platform.release(), dotnet, platform.python_version())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each measuring window")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds each measuring window lasts")
+    parser.add_argument("--no-build", action="store_true", help="use the Release builds already there")
+    parser.add_argument("--output", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    args = parser.parse_args()
+
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    if not args.no_build:
+        for project in PROJECTS:
+            print("building %s (Release)" % project, flush=True)
+            subprocess.run(["dotnet", "build", "-c", "Release", "-nologo", "-v", "q", os.path.join(ROOT, project)],
+                           check=True, env=ENV, stdout=subprocess.DEVNULL)
+    results = run_all(args.warmup, args.duration)
+    command = "python3 bench/run.py" + "".join(
+        " --%s %s" % (k, v) for k, v in (("warmup", args.warmup), ("duration", args.duration))
+        if v != parser.get_default(k))
+    report = [
+        "# Benchmark results",
+        "",
+        "Produced by `%s` on %s UTC, in %.0f s." % (
+            command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), time.monotonic() - started),
+        "Machine: %s. Each figure: %g s of load after %g s of warm-up, load generator and server on the same machine."
+        % (machine(), args.duration, args.warmup),
+        "",
+        "## Targets (issue 6)",
+        "",
+        *targets(results),
+        "",
+        "## All figures",
+        "",
+        *tables(results),
+        "",
+    ]
+    text = "\n".join(report)
+    with open(args.output, "w") as out:
+        out.write(text)
+    print()
+    print(text)
+    print("written to %s" % os.path.relpath(args.output, os.getcwd()))
+    failed = [key for key, f in results.items() if "error" in f]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
