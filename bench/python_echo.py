@@ -26,6 +26,12 @@ class StreamEcho(socketserver.StreamRequestHandler):
             self.wfile.write(data)
 
 
+class TcpStreamEcho(StreamEcho):
+    # As samples/Echo, RawEcho and Kestrel do: an echo sends each reply at once. TCP only: CPython raises on a Unix
+    # socket when this is set.
+    disable_nagle_algorithm = True
+
+
 class DatagramEcho(socketserver.DatagramRequestHandler):
     def handle(self):
         self.wfile.write(self.rfile.read())
@@ -65,7 +71,7 @@ def main():
     elif args.transport == "udp":
         server = UDP(("127.0.0.1", args.port), DatagramEcho)
     else:
-        server = TCP(("127.0.0.1", args.port), StreamEcho)
+        server = TCP(("127.0.0.1", args.port), TcpStreamEcho)
 
     def stop(signum, frame):
         # shutdown() blocks until serve_forever() returns, so it must not run on the serving thread.

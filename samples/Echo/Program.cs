@@ -23,6 +23,9 @@ if (options.Path is { } path && !ForkingMixIn.IsChildProcess)
 /// <summary>Echoes every byte until the client closes (synchronous: Sync, Threading and Forking servers).</summary>
 internal sealed class StreamEchoHandler : StreamRequestHandler
 {
+    // An echo is interactive: send each reply at once rather than let Nagle's algorithm hold small ones back.
+    public StreamEchoHandler() => DisableNagleAlgorithm = true;
+
     public override void Handle()
     {
         // Ends a blocked read when the server stops, so a long-lived echo does not hold the server open.
@@ -39,6 +42,9 @@ internal sealed class StreamEchoHandler : StreamRequestHandler
 /// <summary>Echoes every byte until the client closes, without a thread, and without a buffer while idle.</summary>
 internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
 {
+    // An echo is interactive: send each reply at once rather than let Nagle's algorithm hold small ones back.
+    public AsyncStreamEchoHandler() => DisableNagleAlgorithm = true;
+
     public override async Task HandleAsync(CancellationToken cancellationToken)
     {
         byte[]? buffer = null;
