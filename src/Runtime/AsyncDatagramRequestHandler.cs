@@ -63,5 +63,6 @@ public abstract class AsyncDatagramRequestHandler : AsyncRequestHandler
         }
 
         await Socket.SendToAsync(reply, SocketFlags.None, ClientAddress).ConfigureAwait(false);
+        Server.CountIo(reply.Length, received: false);
     }
 }

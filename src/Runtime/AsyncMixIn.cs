@@ -62,18 +62,18 @@ public sealed class AsyncMixIn
             }
             catch (Exception error)
             {
-                server.HandleError(request, clientAddress, error);
+                server.ReportRequestError(request, clientAddress, error);
             }
             finally
             {
-                server.ShutdownRequest(request);
+                server.EndRequest(request);
             }
         }
 #pragma warning disable CA1031 // An exception escaping a request task would go unobserved; report it instead.
         catch (Exception escaped)
 #pragma warning restore CA1031
         {
-            ServerErrors.WriteEscaped(server, clientAddress, escaped);
+            server.ReportEscaped(clientAddress, escaped);
         }
         finally
         {

@@ -18,6 +18,8 @@ namespace SocketServer;
 /// </remarks>
 public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
 {
+    private TimeSpan? _timeout;
+
     /// <summary>
     /// The read buffer size of <see cref="RFile"/>: negative (default -1) for <see cref="StreamRequestHandler.DefaultBufferSize"/>,
     /// 0 for unbuffered, or a size in bytes.
@@ -26,6 +28,27 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
 
     /// <summary>Whether <see cref="SetupAsync"/> sets <c>TCP_NODELAY</c>. Ignored for Unix-domain connections.</summary>
     public virtual bool DisableNagleAlgorithm { get; set; }
+
+    /// <summary>
+    /// How long each read from <see cref="RFile"/> and each write to <see cref="WFile"/> may take, or <see langword="null"/>
+    /// (the default) for no limit: the idle/read timeout of a connection, as <see cref="StreamRequestHandler.Timeout"/> is for
+    /// a synchronous handler. An operation that takes longer throws an <see cref="IOException"/> whose inner
+    /// <see cref="SocketException"/> says <see cref="SocketError.TimedOut"/>; the request then fails like any other.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public virtual TimeSpan? Timeout
+    {
+        get => _timeout;
+        set
+        {
+            if (value is { } timeout && timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A handler's timeout is positive; use null for no limit.");
+            }
+
+            _timeout = value == System.Threading.Timeout.InfiniteTimeSpan ? null : value;
+        }
+    }
 
     /// <summary>The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>).</summary>
     public Socket Connection { get; private set; } = null!;
@@ -50,8 +73,17 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
             Connection.NoDelay = true;
         }
 
-        RFile = new BufferedReadStream(new NetworkStream(Connection, ownsSocket: false), RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize);
-        WFile = new NetworkStream(Connection, ownsSocket: false);
+        if (Timeout is { } timeout)
+        {
+            // The asynchronous operations are bounded by the stream; the socket's own timeouts bound synchronous ones.
+            int milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling(timeout.TotalMilliseconds)));
+            Connection.ReceiveTimeout = milliseconds;
+            Connection.SendTimeout = milliseconds;
+        }
+
+        var stream = new HandlerNetworkStream(Connection, Server, Timeout);
+        RFile = new BufferedReadStream(stream, RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize);
+        WFile = stream;
         return Task.CompletedTask;
     }
 

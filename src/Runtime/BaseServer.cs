@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using SocketServer.Diagnostics;
 using SocketServer.Internal;
 
 namespace SocketServer;
@@ -54,6 +55,17 @@ public abstract class BaseServer : IDisposable
     private TimeSpan? _timeout;
     private int _requestQueueSize = DefaultRequestQueueSize;
     private CancellationTokenSource _stopping = new();
+    private readonly RequestTracker _requests;
+    private ServerErrorLog _errorLog = ServerErrorLog.StandardError;
+    private long _acceptPausedUntil;
+    private TimeSpan _acceptPause;
+    private int _acceptFailures;
+
+    /// <summary>The first pause after an accept fails for lack of descriptors or memory; it doubles up to <see cref="MaxAcceptPause"/>.</summary>
+    internal static readonly TimeSpan FirstAcceptPause = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest pause between accepts while they fail for lack of descriptors or memory.</summary>
+    internal static readonly TimeSpan MaxAcceptPause = TimeSpan.FromSeconds(1);
 
     /// <summary>Stores the address and the handler factory (Python's <c>BaseServer(server_address, RequestHandlerClass)</c>).</summary>
     /// <param name="serverAddress">The address the server listens on.</param>
@@ -64,6 +76,7 @@ public abstract class BaseServer : IDisposable
         ArgumentNullException.ThrowIfNull(requestHandlerFactory);
         ServerAddress = serverAddress;
         RequestHandlerFactory = requestHandlerFactory;
+        _requests = new RequestTracker(this) { SlotFreed = () => _wakeup?.Signal() };
         ForkingChild.OnServerCreated();
     }
 
@@ -132,6 +145,59 @@ public abstract class BaseServer : IDisposable
             _requestQueueSize = value;
         }
     }
+
+    /// <summary>
+    /// Where the default <see cref="HandleError"/>, exceptions escaping error handling on request threads, and failed
+    /// accepts are reported: <see cref="ServerErrorLog.StandardError"/> (Python's text on standard error) by default.
+    /// SocketServer.Hosting sets one that writes to <c>ILogger</c>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ServerErrorLog ErrorLog
+    {
+        get => _errorLog;
+        set => _errorLog = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// How many requests are being handled: from <see cref="VerifyRequest"/> passing to the end of
+    /// <see cref="ShutdownRequest"/>. For a stream server, the open connections; for a Forking server, requests being
+    /// handed to children (see <c>ActiveChildren</c> for the children themselves).
+    /// </summary>
+    public int ActiveRequests => _requests.Count;
+
+    /// <summary>
+    /// Waits until no request is being handled (see <see cref="ActiveRequests"/>), at most <paramref name="timeout"/>.
+    /// Call it after <see cref="Shutdown"/> (or while the server no longer accepts), or new requests may keep it waiting.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits for as long as it takes.</param>
+    /// <returns><see langword="true"/> if no request runs; <see langword="false"/> if some still ran when the time was up.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    public bool WaitForActiveRequests(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout is zero or positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        return _requests.WaitUntilIdle(timeout);
+    }
+
+    /// <summary>
+    /// Cuts every running connection: shuts each down both ways, so a handler blocked reading sees the end of its input
+    /// and its writes fail, and it ends (its error, if any, goes to <see cref="HandleError"/>). The end of a drain that
+    /// ran out of time: SocketServer.Hosting calls it when <c>DrainTimeout</c> passes. Datagram requests are left to
+    /// finish. Counted by the <c>socketserver.aborted_requests</c> metric.
+    /// </summary>
+    /// <returns>How many connections were cut.</returns>
+    public int AbortActiveRequests() => _requests.AbortConnections();
+
+    /// <summary>
+    /// The most requests handled at once, or <see langword="null"/> (the default) for no limit. At the limit the serving
+    /// loop stops taking requests until one ends: new connections wait in the listen backlog (up to
+    /// <see cref="RequestQueueSize"/>), new datagrams in the socket's receive buffer. Threading and Async servers
+    /// generate a <c>MaxConnections</c> setting that overrides this.
+    /// </summary>
+    protected virtual int? ConcurrentRequestLimit => null;
 
     /// <summary>True once <see cref="ServerClose"/> (or <see cref="Dispose()"/>) has run.</summary>
     protected bool IsClosed => _closed;
@@ -502,7 +568,7 @@ public abstract class BaseServer : IDisposable
     public virtual void ProcessRequest(object request, EndPoint? clientAddress)
     {
         FinishRequest(request, clientAddress);
-        ShutdownRequest(request);
+        EndRequest(request);
     }
 
     /// <summary>
@@ -546,9 +612,9 @@ public abstract class BaseServer : IDisposable
     }
 
     /// <summary>
-    /// Reports an exception thrown while processing a request. By default writes Python's block to standard
-    /// error: a line of dashes, the client's address, the exception with its stack trace, a line of dashes.
-    /// The server then goes on serving.
+    /// Reports an exception thrown while processing a request. By default passes it to <see cref="ErrorLog"/>, which
+    /// writes Python's block to standard error: a line of dashes, the client's address, the exception with its stack
+    /// trace, a line of dashes. The server then goes on serving.
     /// </summary>
     /// <param name="request">The request being processed.</param>
     /// <param name="clientAddress">The client's address.</param>
@@ -556,7 +622,7 @@ public abstract class BaseServer : IDisposable
     public virtual void HandleError(object request, EndPoint? clientAddress, Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        ServerErrors.WriteReport(clientAddress, exception);
+        ErrorLog.RequestFailed(this, clientAddress, exception);
     }
 
     /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes without a request. Does nothing by default.</summary>
@@ -579,6 +645,47 @@ public abstract class BaseServer : IDisposable
 
     /// <summary>In a Forking child: takes the parent's bound address, which the child never binds itself.</summary>
     internal void AdoptForkedAddress(EndPoint serverAddress) => ServerAddress = serverAddress;
+
+    /// <summary>Reports a request's exception: counts it, marks its span, then calls <see cref="HandleError"/>.</summary>
+    internal void ReportRequestError(object request, EndPoint? clientAddress, Exception error)
+    {
+        _requests.Failed(request, error);
+        HandleError(request, clientAddress, error);
+    }
+
+    /// <summary>Ends a request: <see cref="ShutdownRequest"/>, then (whatever it did) the request stops counting as running.</summary>
+    internal void EndRequest(object request)
+    {
+        try
+        {
+            ShutdownRequest(request);
+        }
+        finally
+        {
+            _requests.End(request);
+        }
+    }
+
+    /// <summary>A transport closed a request (its <see cref="CloseRequest"/>): it no longer runs, even if a custom step skipped <see cref="EndRequest"/>.</summary>
+    internal void RequestClosed(object request) => _requests.End(request);
+
+    /// <summary>Counts bytes a handler read (<paramref name="received"/>) or wrote, for the <c>socketserver.io</c> metric.</summary>
+    internal void CountIo(long bytes, bool received) => _requests.Io(bytes, received);
+
+    /// <summary>Reports, without letting anything escape, an exception that escaped error handling on a request thread or task.</summary>
+    internal void ReportEscaped(EndPoint? clientAddress, Exception escaped)
+    {
+        try
+        {
+            ErrorLog.ErrorHandlingFailed(this, clientAddress, escaped);
+        }
+#pragma warning disable CA1031 // The last resort: the error log itself failed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            ServerErrors.WriteEscaped(this, clientAddress, escaped);
+        }
+    }
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> if the server was closed.</summary>
     protected void ThrowIfClosed()
@@ -625,6 +732,32 @@ public abstract class BaseServer : IDisposable
     /// <summary>Waits until the listening socket is readable, the wait elapses, or another thread wakes the loop.</summary>
     private bool WaitForRequest(ServerWakeup wakeup, TimeSpan wait)
     {
+        if (!MayAccept(ref wait))
+        {
+            // At MaxConnections, or pausing after a failed accept: wait only for a wake-up (a request ending, Shutdown,
+            // ServerClose) or the end of the pause; the next request waits where the system queues it.
+            var wakeOnly = new List<Socket>(1) { wakeup.Socket };
+            try
+            {
+                Socket.Select(wakeOnly, null, null, ToMicroseconds(wait));
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+            catch (SocketException) when (_closed)
+            {
+                return false;
+            }
+
+            if (wakeOnly.Count > 0)
+            {
+                wakeup.Drain();
+            }
+
+            return false;
+        }
+
         var readable = new List<Socket>(2) { Socket, wakeup.Socket };
         try
         {
@@ -647,6 +780,106 @@ public abstract class BaseServer : IDisposable
         return !_closed && readable.Contains(Socket);
     }
 
+    /// <summary>
+    /// Whether the loop may take a request now: not at <see cref="ConcurrentRequestLimit"/>, not pausing after a failed
+    /// accept. If not, shortens <paramref name="wait"/> to the end of the pause.
+    /// </summary>
+    private bool MayAccept(ref TimeSpan wait)
+    {
+        int? limit = ConcurrentRequestLimit;
+        if (limit is { } max)
+        {
+            if (max < 1)
+            {
+                throw new InvalidOperationException(
+                    $"{GetType().Name}.MaxConnections is {max}; it must be at least 1, or null for no limit.");
+            }
+
+            _requests.Limit = max;
+            if (_requests.Count >= max)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            _requests.Limit = 0;
+        }
+
+        long pausedUntil = _acceptPausedUntil;
+        if (pausedUntil == 0)
+        {
+            return true;
+        }
+
+        TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), pausedUntil);
+        if (left <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        if (wait == System.Threading.Timeout.InfiniteTimeSpan || left < wait)
+        {
+            wait = left;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a failed accept means the process or system is out of a resource (descriptors, memory), so retrying at
+    /// once would fail the same way and spin: EMFILE, ENFILE (<see cref="SocketError.TooManyOpenSockets"/>), ENOBUFS
+    /// (<see cref="SocketError.NoBufferSpaceAvailable"/>), ENOMEM.
+    /// </summary>
+    private static bool IsResourceExhaustion(SocketException error) =>
+        error.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable
+        || error.NativeErrorCode is 12 /* ENOMEM */ or 23 /* ENFILE */ or 24 /* EMFILE */;
+
+    /// <summary>
+    /// Pauses accepting after a resource-exhaustion failure, doubling the pause up to <see cref="MaxAcceptPause"/>:
+    /// the waiting connection stays in the backlog, and running requests get the time to finish and free what they hold.
+    /// </summary>
+    private void PauseAccepting(SocketException error)
+    {
+        _acceptPause = _acceptFailures == 0 ? FirstAcceptPause : TimeSpan.FromTicks(Math.Min(MaxAcceptPause.Ticks, _acceptPause.Ticks * 2));
+        _acceptFailures++;
+        _acceptPausedUntil = Stopwatch.GetTimestamp() + (long)(_acceptPause.TotalSeconds * Stopwatch.Frequency);
+        _requests.AcceptFailed(error);
+        if (_acceptFailures == 1)
+        {
+            try
+            {
+                ErrorLog.AcceptFailed(this, error, _acceptPause);
+            }
+#pragma warning disable CA1031 // A failing error log must not stop the serving loop.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private void AcceptSucceeded()
+    {
+        if (_acceptFailures == 0)
+        {
+            return;
+        }
+
+        int failures = _acceptFailures;
+        _acceptFailures = 0;
+        _acceptPausedUntil = 0;
+        try
+        {
+            ErrorLog.AcceptRecovered(this, failures);
+        }
+#pragma warning disable CA1031 // A failing error log must not stop the serving loop.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     private void HandleRequestNoBlock()
     {
         object request;
@@ -654,6 +887,13 @@ public abstract class BaseServer : IDisposable
         try
         {
             (request, clientAddress) = GetRequest();
+        }
+        catch (SocketException error) when (IsResourceExhaustion(error))
+        {
+            // CPython retries at once, and the listener stays readable, so its loop spins at 100 % CPU until a
+            // descriptor frees up. Pause instead.
+            PauseAccepting(error);
+            return;
         }
         catch (SocketException)
         {
@@ -666,6 +906,8 @@ public abstract class BaseServer : IDisposable
             return;
         }
 
+        AcceptSucceeded();
+        _requests.Taken();
         bool verified;
         try
         {
@@ -681,10 +923,12 @@ public abstract class BaseServer : IDisposable
 
         if (!verified)
         {
+            _requests.Rejected();
             ShutdownRequest(request);
             return;
         }
 
+        Activity? previous = _requests.Begin(request, clientAddress, out bool changedCurrent);
         try
         {
             ProcessRequest(request, clientAddress);
@@ -693,17 +937,25 @@ public abstract class BaseServer : IDisposable
         {
             ReportAndShutdown(request, clientAddress, error);
         }
+        finally
+        {
+            if (changedCurrent)
+            {
+                // The request's span went with the request (its thread or task captured it); the loop goes back to its own.
+                Activity.Current = previous;
+            }
+        }
     }
 
     private void ReportAndShutdown(object request, EndPoint? clientAddress, Exception error)
     {
         try
         {
-            HandleError(request, clientAddress, error);
+            ReportRequestError(request, clientAddress, error);
         }
         finally
         {
-            ShutdownRequest(request);
+            EndRequest(request);
         }
     }
 

@@ -61,5 +61,6 @@ public abstract class DatagramRequestHandler : BaseRequestHandler
         }
 
         Socket.SendTo(reply, ClientAddress);
+        Server.CountIo(reply.Length, received: false);
     }
 }

@@ -128,7 +128,7 @@ public sealed class ForkingMixIn
             child.Process.Dispose();
             if (exitCode is not (0 or 1) && _server is { } server)
             {
-                server.HandleError(child.Request!, child.ClientAddress, new ChildProcessException(child.Pid, exitCode, child.ClientAddress));
+                server.ReportRequestError(child.Request!, child.ClientAddress, new ChildProcessException(child.Pid, exitCode, child.ClientAddress));
             }
         }
     }

@@ -73,8 +73,8 @@ public abstract class StreamRequestHandler : BaseRequestHandler
             Connection.NoDelay = true;
         }
 
-        RFile = new BufferedReadStream(new NetworkStream(Connection, ownsSocket: false), RBufSize < 0 ? DefaultBufferSize : RBufSize);
-        var output = new SocketWriteStream(Connection);
+        RFile = new BufferedReadStream(new HandlerNetworkStream(Connection, Server), RBufSize < 0 ? DefaultBufferSize : RBufSize);
+        var output = new SocketWriteStream(Connection, Server);
         WFile = WBufSize == 0 ? output : new BufferedStream(output, WBufSize < 0 ? DefaultBufferSize : WBufSize);
     }
 

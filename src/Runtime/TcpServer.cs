@@ -165,6 +165,8 @@ public class TcpServer : BaseServer
         {
             connection.Dispose();
         }
+
+        RequestClosed(request);
     }
 
     private static void DiscardUnreadInput(Socket connection)

@@ -217,18 +217,18 @@ public sealed class ThreadingMixIn
             }
             catch (Exception error)
             {
-                server.HandleError(work.Request, work.ClientAddress, error);
+                server.ReportRequestError(work.Request, work.ClientAddress, error);
             }
             finally
             {
-                server.ShutdownRequest(work.Request);
+                server.EndRequest(work.Request);
             }
         }
 #pragma warning disable CA1031 // An exception escaping a thread ends the process; report it instead.
         catch (Exception escaped)
 #pragma warning restore CA1031
         {
-            ServerErrors.WriteEscaped(server, work.ClientAddress, escaped);
+            server.ReportEscaped(work.ClientAddress, escaped);
         }
     }
 

@@ -78,6 +78,7 @@ public class UdpServer : TcpServer
             var sender = new SocketAddress(AddressFamily, SocketAddress.GetMaximumAddressSize(AddressFamily));
             int received = Socket.ReceiveFrom(buffer.AsSpan(0, maxPacketSize), SocketFlags.None, sender);
             byte[] packet = buffer.AsSpan(0, received).ToArray();
+            CountIo(received, received: true);
             return (new DatagramRequest(packet, Socket), EndPoints.FromSocketAddress(ServerAddress, sender));
         }
         finally
@@ -95,9 +96,7 @@ public class UdpServer : TcpServer
     /// <param name="request">The <see cref="DatagramRequest"/>.</param>
     public override void ShutdownRequest(object request) => CloseRequest(request);
 
-    /// <summary>Does nothing: the request's socket is the server's own.</summary>
+    /// <summary>Releases nothing (the request's socket is the server's own); the request stops counting as running.</summary>
     /// <param name="request">The <see cref="DatagramRequest"/>.</param>
-    public override void CloseRequest(object request)
-    {
-    }
+    public override void CloseRequest(object request) => RequestClosed(request);
 }

@@ -133,6 +133,8 @@ public class SnapshotTests
             {
                 public bool DaemonThreads => true;
 
+                public int MaxConnections => 64;
+
                 public LoggingMixIn LoggingMixIn => new();
 
                 protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);

@@ -52,6 +52,7 @@ public sealed partial class ChildProcess : IDisposable
                 lock (_stderr)
                 {
                     _stderr.Add(e.Data);
+                    Monitor.PulseAll(_stderr);
                 }
             }
         };
@@ -71,6 +72,35 @@ public sealed partial class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Waits (bounded) until a line of standard error contains <paramref name="text"/>, and returns that line.</summary>
+    public string WaitForStandardError(string text, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        lock (_stderr)
+        {
+            while (true)
+            {
+                if (_stderr.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal)) is { } found)
+                {
+                    return found;
+                }
+
+                TimeSpan left = TimeSpan.FromMinutes(2) - clock.Elapsed;
+                Assert.True(left > TimeSpan.Zero && !_process.HasExited, $"Gave up waiting for {what} on standard error:\n{string.Join('\n', _stderr)}");
+                Monitor.Wait(_stderr, TimeSpan.FromMilliseconds(Math.Min(left.TotalMilliseconds, 1000)));
+            }
+        }
+    }
+
+    /// <summary>The path of a program built in this repository: <c>FOLDER/bin/CONFIG/net10.0/ASSEMBLY.dll</c>.</summary>
+    public static string BuiltPath(string projectFolder, string assemblyName)
+    {
+        var metadata = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
+        string dll = Path.Combine(metadata["RepositoryRoot"]!, projectFolder, "bin", metadata["Configuration"]!, "net10.0", assemblyName + ".dll");
+        Assert.True(File.Exists(dll), $"The program is not built: {dll}");
+        return dll;
+    }
+
     /// <summary>Runs a built sample: <c>dotnet samples/NAME/bin/CONFIG/net10.0/NAME.dll ARGS</c>.</summary>
     public static ChildProcess Sample(string name, params string[] arguments) => Built(Path.Combine("samples", name), name, arguments);
 
@@ -80,12 +110,7 @@ public sealed partial class ChildProcess : IDisposable
 
     /// <summary>Runs a program built in this repository with extra environment variables.</summary>
     public static ChildProcess Built(string projectFolder, string assemblyName, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
-    {
-        var metadata = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
-        string dll = Path.Combine(metadata["RepositoryRoot"]!, projectFolder, "bin", metadata["Configuration"]!, "net10.0", assemblyName + ".dll");
-        Assert.True(File.Exists(dll), $"The program is not built: {dll}");
-        return new ChildProcess(DotNet, [dll, .. arguments], environment);
-    }
+        => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], environment);
 
     /// <summary>The dotnet host that runs the tests.</summary>
     public static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";

@@ -243,6 +243,7 @@ internal static class ServerEmitter
                         "bool",
                         "true",
                         "Whether <see cref=\"ServerClose\"/> waits for running (non-daemon) request threads. <see langword=\"true\"/> by default, as in Python.");
+                    MaxConnections();
                     break;
                 case ConcurrencyKind.Forking:
                     Setting(
@@ -277,8 +278,30 @@ internal static class ServerEmitter
                         "bool",
                         "true",
                         "Whether <see cref=\"ServerClose\"/> waits for running requests. <see langword=\"true\"/> by default.");
+                    MaxConnections();
                     break;
             }
+        }
+
+        /// <summary>The connection limit of the Threading and Async mix-ins, and the override that hands it to the serving loop.</summary>
+        private void MaxConnections()
+        {
+            Setting(
+                "MaxConnections",
+                "int?",
+                null,
+                "The most requests handled at once (for a stream server, open connections), or <see langword=\"null\"/> (the default) for no",
+                "limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new",
+                "datagrams in the socket's receive buffer; none is refused or lost by the server.");
+            if (model.UserMembers.Contains("ConcurrentRequestLimit"))
+            {
+                return;
+            }
+
+            writer.Line("/// <inheritdoc/>");
+            writer.Line(GeneratedCode);
+            writer.Line("protected override int? ConcurrentRequestLimit => MaxConnections;");
+            writer.Line();
         }
 
         private void Setting(string name, string type, string? initializer, params string[] summary)

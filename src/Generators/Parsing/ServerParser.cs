@@ -17,7 +17,7 @@ namespace SocketServer.Generators.Parsing;
 internal static class ServerParser
 {
     /// <summary>Mix-in settings the user may declare in the partial class to take them over from the generator.</summary>
-    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread"];
+    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread", "MaxConnections", "ConcurrentRequestLimit"];
 
     public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {

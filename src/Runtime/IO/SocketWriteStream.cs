@@ -11,9 +11,14 @@ namespace SocketServer.IO;
 internal sealed class SocketWriteStream : Stream
 {
     private readonly Socket _connection;
+    private readonly BaseServer? _server;
     private bool _disposed;
 
-    public SocketWriteStream(Socket connection) => _connection = connection;
+    public SocketWriteStream(Socket connection, BaseServer? server = null)
+    {
+        _connection = connection;
+        _server = server;
+    }
 
     public override bool CanRead => false;
 
@@ -40,10 +45,13 @@ internal sealed class SocketWriteStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
+            int length = buffer.Length;
             while (!buffer.IsEmpty)
             {
                 buffer = buffer[_connection.Send(buffer)..];
             }
+
+            _server?.CountIo(length, received: false);
         }
         catch (SocketException e)
         {

@@ -34,4 +34,18 @@ internal static class ServerErrors
             .AppendLine(Separator);
         Console.Error.Write(report.ToString());
     }
+
+    /// <summary>Says that accepting failed, that the server pauses, and what to do about it.</summary>
+    public static void WriteAcceptFailure(BaseServer server, Exception exception, TimeSpan pause)
+    {
+        string error = exception is System.Net.Sockets.SocketException socketError ? socketError.SocketErrorCode.ToString() : exception.GetType().Name;
+        Console.Error.WriteLine(
+            $"{server.GetType().Name}: accepting a connection failed ({error}: {exception.Message}); pausing accepts for " +
+            $"{pause.TotalMilliseconds:0} ms and retrying, waiting clients stay queued. If the process is out of file descriptors, " +
+            "raise the limit (ulimit -n, LimitNOFILE= in a systemd unit) or lower MaxConnections.");
+    }
+
+    /// <summary>Says that accepting works again.</summary>
+    public static void WriteAcceptRecovery(BaseServer server, int failedAttempts) =>
+        Console.Error.WriteLine($"{server.GetType().Name}: accepting works again after {failedAttempts} failed attempt(s).");
 }

@@ -41,6 +41,18 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
+        /// <summary>
+        /// The most requests handled at once (for a stream server, open connections), or <see langword="null"/> (the default) for no
+        /// limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new
+        /// datagrams in the socket's receive buffer; none is refused or lost by the server.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public virtual int? MaxConnections { get; set; }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        protected override int? ConcurrentRequestLimit => MaxConnections;
+
         /// <summary>Runs the request as a task (the Async mix-in).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __async.ProcessRequest(this, request, clientAddress);

@@ -52,6 +52,10 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        protected override int? ConcurrentRequestLimit => MaxConnections;
+
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ServerBind() => __mixIn0.ServerBind();

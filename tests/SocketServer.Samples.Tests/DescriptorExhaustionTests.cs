@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SocketServer.Samples.Tests;
+
+/// <summary>
+/// Accept-loop resilience: a server in a child process with a lowered descriptor limit (<c>ulimit -n</c>) runs out of
+/// descriptors (EMFILE) with a client waiting. CPython's loop retries accept() at once and spins at 100 % CPU; ours
+/// pauses (10 ms, doubling up to 1 s), says so once, and takes the waiting client when descriptors come back.
+/// </summary>
+public class DescriptorExhaustionTests
+{
+    [Fact]
+    public void Out_of_descriptors_the_server_pauses_accepting_without_spinning_and_recovers()
+    {
+        string host = ChildProcess.BuiltPath(Path.Combine("tests", "SocketServer.Resilience.Host"), "SocketServer.Resilience.Host");
+        using ChildProcess server = ChildProcess.Start("bash", "-c", "ulimit -n 256 && exec \"$@\"", "bash", ChildProcess.DotNet, host);
+        string listening = server.ReadLine();
+        var endPoint = IPEndPoint.Parse(listening["listening on ".Length..]);
+        Assert.Equal("warm up\n", EchoLine(endPoint, "warm up\n"));
+
+        server.WriteLine("exhaust");
+        Assert.StartsWith("exhausted ", server.ReadLine());
+        using Socket waiting = Connect(endPoint); // the kernel completes it; the server cannot accept it
+        waiting.Send("waited\n"u8);
+        string failure = server.WaitForStandardError("accepting a connection failed", "the server to report running out of descriptors");
+        Assert.Contains("TooManyOpenSockets", failure, StringComparison.Ordinal);
+        Assert.Contains("ulimit -n", failure, StringComparison.Ordinal);
+
+        // A measuring window, not a synchronisation: a loop that retried accept() at once would burn a whole core
+        // (about 2 s of CPU in 2 s); pausing, it uses next to none.
+        double before = CpuSeconds(server.Id);
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        double used = CpuSeconds(server.Id) - before;
+        Assert.True(used < 1.0, $"The server used {used:0.00} s of CPU in 2 s while out of descriptors: it spins.");
+
+        server.WriteLine("release");
+        Assert.Equal("released", server.ReadLine());
+        Assert.Equal("waited\n", ReadLine(waiting)); // the waiting client was taken once a descriptor was free
+        server.WaitForStandardError("accepting works again", "the server to report that accepting works again");
+        Assert.Single(server.StandardError.Split('\n'), line => line.Contains("accepting a connection failed", StringComparison.Ordinal));
+        Assert.Equal("after\n", EchoLine(endPoint, "after\n"));
+
+        server.WriteLine("quit");
+        Assert.Equal(0, server.WaitForExit());
+    }
+
+    private static Socket Connect(IPEndPoint endPoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 60_000, SendTimeout = 60_000 };
+        socket.Connect(endPoint);
+        return socket;
+    }
+
+    private static string EchoLine(IPEndPoint endPoint, string line)
+    {
+        using Socket socket = Connect(endPoint);
+        socket.Send(Encoding.ASCII.GetBytes(line));
+        return ReadLine(socket);
+    }
+
+    private static string ReadLine(Socket socket)
+    {
+        var reply = new List<byte>();
+        var one = new byte[1];
+        while (socket.Receive(one) == 1)
+        {
+            reply.Add(one[0]);
+            if (one[0] == (byte)'\n')
+            {
+                break;
+            }
+        }
+
+        return Encoding.ASCII.GetString([.. reply]);
+    }
+
+    /// <summary>User + system CPU time of a process, from /proc/PID/stat (clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
