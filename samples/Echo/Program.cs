@@ -5,17 +5,27 @@
 //   dotnet run --project samples/Echo -- --transport unixstream --concurrency threading --path /tmp/echo.sock
 //
 // Ctrl+C or SIGTERM stops it: Shutdown() fires the server's StoppingToken, which ends running echoes too.
+// Under systemd socket activation (LISTEN_FDS), it serves the passed socket:
+//   systemd-socket-activate -l 127.0.0.1:9999 dotnet samples/Echo/bin/Debug/net10.0/Echo.dll --transport tcp
 using System.Buffers;
 using SocketServer.Samples;
 using static SocketServer.Concurrency;
 using static SocketServer.Transport;
 
 var options = EchoOptions.Parse(args);
-using BaseServer server = EchoServers.Create(options);
+
+// Started by systemd socket activation (or systemd-socket-activate): serve the socket it passed instead of binding.
+IReadOnlyList<Socket> inherited = ForkingMixIn.IsChildProcess ? [] : SocketActivation.TakeListeningSockets();
+using BaseServer server = EchoServers.Create(options, bindAndActivate: inherited.Count == 0);
+if (inherited.Count > 0)
+{
+    ((TcpServer)server).AdoptSocket(inherited[0]);
+}
+
 using var stop = new StopOnSignal(server);
 Console.WriteLine($"listening on {server.ServerAddress}");
 server.ServeForever();
-if (options.Path is { } path && !ForkingMixIn.IsChildProcess)
+if (options.Path is { } path && inherited.Count == 0 && !ForkingMixIn.IsChildProcess)
 {
     File.Delete(path); // Unix servers leave their socket file, as in Python; this program made it, so it removes it.
 }
@@ -168,7 +178,7 @@ internal sealed record EchoOptions(string Transport, string Concurrency, string 
 /// <summary>Every transport × concurrency pair, each declared as users declare servers.</summary>
 internal static class EchoServers
 {
-    public static BaseServer Create(EchoOptions options)
+    public static BaseServer Create(EchoOptions options, bool bindAndActivate)
     {
         bool async = options.Concurrency == "async";
         Func<BaseRequestHandler> stream = async ? () => new AsyncStreamEchoHandler() : () => new StreamEchoHandler();
@@ -178,22 +188,22 @@ internal static class EchoServers
         int port = options.Port;
         return (options.Transport, options.Concurrency) switch
         {
-            ("tcp", "sync") => new TcpSyncEcho(host, port, stream),
-            ("tcp", "threading") => new TcpThreadingEcho(host, port, stream),
-            ("tcp", "forking") => new TcpForkingEcho(host, port, stream),
-            ("tcp", _) => new TcpAsyncEcho(host, port, stream),
-            ("udp", "sync") => new UdpSyncEcho(host, port, datagram),
-            ("udp", "threading") => new UdpThreadingEcho(host, port, datagram),
-            ("udp", "forking") => new UdpForkingEcho(host, port, datagram),
-            ("udp", _) => new UdpAsyncEcho(host, port, datagram),
-            ("unixstream", "sync") => new UnixStreamSyncEcho(path, stream),
-            ("unixstream", "threading") => new UnixStreamThreadingEcho(path, stream),
-            ("unixstream", "forking") => new UnixStreamForkingEcho(path, stream),
-            ("unixstream", _) => new UnixStreamAsyncEcho(path, stream),
-            ("unixdatagram", "sync") => new UnixDatagramSyncEcho(path, datagram),
-            ("unixdatagram", "threading") => new UnixDatagramThreadingEcho(path, datagram),
-            ("unixdatagram", "forking") => new UnixDatagramForkingEcho(path, datagram),
-            _ => new UnixDatagramAsyncEcho(path, datagram),
+            ("tcp", "sync") => new TcpSyncEcho(host, port, stream, bindAndActivate),
+            ("tcp", "threading") => new TcpThreadingEcho(host, port, stream, bindAndActivate),
+            ("tcp", "forking") => new TcpForkingEcho(host, port, stream, bindAndActivate),
+            ("tcp", _) => new TcpAsyncEcho(host, port, stream, bindAndActivate),
+            ("udp", "sync") => new UdpSyncEcho(host, port, datagram, bindAndActivate),
+            ("udp", "threading") => new UdpThreadingEcho(host, port, datagram, bindAndActivate),
+            ("udp", "forking") => new UdpForkingEcho(host, port, datagram, bindAndActivate),
+            ("udp", _) => new UdpAsyncEcho(host, port, datagram, bindAndActivate),
+            ("unixstream", "sync") => new UnixStreamSyncEcho(path, stream, bindAndActivate),
+            ("unixstream", "threading") => new UnixStreamThreadingEcho(path, stream, bindAndActivate),
+            ("unixstream", "forking") => new UnixStreamForkingEcho(path, stream, bindAndActivate),
+            ("unixstream", _) => new UnixStreamAsyncEcho(path, stream, bindAndActivate),
+            ("unixdatagram", "sync") => new UnixDatagramSyncEcho(path, datagram, bindAndActivate),
+            ("unixdatagram", "threading") => new UnixDatagramThreadingEcho(path, datagram, bindAndActivate),
+            ("unixdatagram", "forking") => new UnixDatagramForkingEcho(path, datagram, bindAndActivate),
+            _ => new UnixDatagramAsyncEcho(path, datagram, bindAndActivate),
         };
     }
 }

@@ -14,7 +14,8 @@ public class TcpServer : BaseServer
 {
     private const int MaxBytesDiscardedOnClose = 1 << 20;
 
-    private readonly Socket _socket;
+    private Socket _socket;
+    private bool _adopted;
 
     /// <summary>Creates a TCP server and, unless told otherwise, binds and activates it.</summary>
     /// <param name="serverAddress">
@@ -57,6 +58,54 @@ public class TcpServer : BaseServer
 
     /// <inheritdoc/>
     public override Socket Socket => _socket;
+
+    /// <summary>
+    /// Serves a socket that is already bound (and, for a stream server, usually listening) instead of binding
+    /// <see cref="BaseServer.ServerAddress"/>: a socket passed by systemd socket activation
+    /// (<see cref="SocketActivation.TakeListeningSockets"/>), or one a supervisor handed over. Call it on a server
+    /// created with <c>bindAndActivate: false</c>, before serving; the server's own unbound socket is closed,
+    /// <see cref="BaseServer.ServerAddress"/> becomes the socket's address, and a stream socket that is not listening yet
+    /// starts listening with <see cref="BaseServer.RequestQueueSize"/>. The server owns the socket from then on.
+    /// </summary>
+    /// <param name="socket">A bound socket of this server's type and address family (IP for TCP/UDP, Unix for Unix servers).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="socket"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The socket's type or family does not match the server, or it is not bound.</exception>
+    /// <exception cref="InvalidOperationException">The server already bound its own socket, or adopted one.</exception>
+    /// <exception cref="ObjectDisposedException">The server was closed.</exception>
+    public void AdoptSocket(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ThrowIfClosed();
+        bool unix = ServerAddress is UnixDomainSocketEndPoint;
+        if (socket.SocketType != SocketType)
+        {
+            throw new ArgumentException(
+                $"{GetType().Name} serves {SocketType} sockets, but the socket to adopt is a {socket.SocketType} socket. " +
+                "Check which socket the service manager passes (ListenStream= for stream servers, ListenDatagram= for datagram ones).", nameof(socket));
+        }
+
+        if ((socket.AddressFamily == AddressFamily.Unix) != unix)
+        {
+            throw new ArgumentException(
+                $"{GetType().Name} serves {(unix ? "Unix-domain" : "IP")} sockets, but the socket to adopt is a {socket.AddressFamily} socket.", nameof(socket));
+        }
+
+        if (_adopted || _socket.IsBound && !unix)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name} already has a bound socket. Create it with bindAndActivate: false, then adopt the socket before anything binds it.");
+        }
+
+        EndPoint bound = socket.LocalEndPoint ?? throw new ArgumentException("The socket to adopt is not bound to an address.", nameof(socket));
+        _socket.Dispose();
+        _socket = socket;
+        _adopted = true;
+        ServerAddress = bound;
+        if (SocketType == SocketType.Stream && !SocketOptions.IsListening(socket))
+        {
+            socket.Listen(RequestQueueSize);
+        }
+    }
 
     /// <inheritdoc/>
     public override SocketType SocketType => SocketType.Stream;

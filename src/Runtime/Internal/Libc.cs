@@ -25,6 +25,12 @@ internal static partial class Libc
     /// <summary><c>fcntl(F_DUPFD_CLOEXEC)</c>: the command number differs between Linux and macOS.</summary>
     public static int DuplicateCloseOnExec => OperatingSystem.IsLinux() ? 1030 : 67;
 
+    /// <summary><c>F_SETFD</c> (the same number on Linux and macOS).</summary>
+    public const int SetDescriptorFlags = 2;
+
+    /// <summary><c>FD_CLOEXEC</c>.</summary>
+    public const int CloseOnExec = 1;
+
     [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
 

@@ -43,6 +43,19 @@ internal static class SocketOptions
     /// <summary>Reads <c>SO_REUSEPORT</c> as the kernel reports it (for tests and diagnostics).</summary>
     public static bool IsReusePortEnabled(Socket socket) => ReadFlag(socket, SoReusePort);
 
+    /// <summary>Whether a stream socket is listening (<c>SO_ACCEPTCONN</c>); false where the option cannot be read.</summary>
+    public static bool IsListening(Socket socket)
+    {
+        try
+        {
+            return ReadFlag(socket, OperatingSystem.IsLinux() ? 30 : 0x0002);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private static bool ReadFlag(Socket socket, int optionName)
     {
         Span<byte> value = stackalloc byte[sizeof(int)];
