@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using SocketServer.IO;
+using SocketServer.Internal;
 
 namespace SocketServer;
 
@@ -76,9 +77,7 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
         if (Timeout is { } timeout)
         {
             // The asynchronous operations are bounded by the stream; the socket's own timeouts bound synchronous ones.
-            int milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling(timeout.TotalMilliseconds)));
-            Connection.ReceiveTimeout = milliseconds;
-            Connection.SendTimeout = milliseconds;
+            SocketOptions.ApplyTimeouts(Connection, timeout);
         }
 
         var stream = new HandlerNetworkStream(Connection, Server, Timeout);

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using SocketServer.IO;
+using SocketServer.Internal;
 
 namespace SocketServer;
 
@@ -63,9 +64,7 @@ public abstract class StreamRequestHandler : BaseRequestHandler
             $"delivered a {Request.GetType().Name}. Derive the handler from DatagramRequestHandler for a datagram server.");
         if (Timeout is { } timeout)
         {
-            int milliseconds = timeout == System.Threading.Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds)));
-            Connection.ReceiveTimeout = milliseconds;
-            Connection.SendTimeout = milliseconds;
+            SocketOptions.ApplyTimeouts(Connection, timeout);
         }
 
         if (DisableNagleAlgorithm && Connection.ProtocolType == ProtocolType.Tcp)

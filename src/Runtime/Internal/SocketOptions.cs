@@ -1,5 +1,6 @@
 using System;
 using System.Net.Sockets;
+using System.Threading;
 
 namespace SocketServer.Internal;
 
@@ -42,6 +43,17 @@ internal static class SocketOptions
 
     /// <summary>Reads <c>SO_REUSEPORT</c> as the kernel reports it (for tests and diagnostics).</summary>
     public static bool IsReusePortEnabled(Socket socket) => ReadFlag(socket, SoReusePort);
+
+    /// <summary>
+    /// Sets a handler's timeout as the socket's send and receive timeouts (which bound its synchronous calls):
+    /// <see cref="Timeout.InfiniteTimeSpan"/> is none (0); anything else is rounded up to whole milliseconds, at least 1.
+    /// </summary>
+    public static void ApplyTimeouts(Socket socket, TimeSpan timeout)
+    {
+        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds)));
+        socket.ReceiveTimeout = milliseconds;
+        socket.SendTimeout = milliseconds;
+    }
 
     /// <summary>Whether a stream socket is listening (<c>SO_ACCEPTCONN</c>); false where the option cannot be read.</summary>
     public static bool IsListening(Socket socket)
