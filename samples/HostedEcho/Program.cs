@@ -3,13 +3,17 @@
 // accepting, lets running echoes finish for --drain-seconds, cuts the rest, and exits with code 0.
 //
 //   dotnet run --project samples/HostedEcho -- --port 0 --drain-seconds 5
+//
+// With --reuse-port, several instances share one port (SO_REUSEPORT) and the kernel spreads connections among them;
+// behind a load balancer each instance takes its own port instead (samples/ScaleOut runs two behind HAProxy).
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SocketServer.Samples;
 using static SocketServer.Concurrency;
 using static SocketServer.Transport;
 
-var options = HostedEchoOptions.Parse(args);
+var options = SampleOptions.Parse(args, defaultDrain: TimeSpan.FromSeconds(10), reusePort: true);
 
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -18,7 +22,7 @@ builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogL
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Drain + TimeSpan.FromSeconds(5));
 builder.Services.AddSocketServer<HostedEchoServer>(server =>
 {
-    server.CreateServer = _ => new HostedEchoServer(options.Host, options.Port);
+    server.CreateServer = _ => HostedEchoServer.Create(options);
     server.DrainTimeout = options.Drain;
 });
 
@@ -43,6 +47,24 @@ internal sealed partial class HostedEchoServer
 {
     // The host drains running echoes and then cuts them; a request thread must not keep the process alive past that.
     public bool DaemonThreads => true;
+
+    /// <summary>Creates the server, bound and listening, with <c>SO_REUSEPORT</c> set first if asked.</summary>
+    public static HostedEchoServer Create(SampleOptions options)
+    {
+        // AllowReusePort must be set before the bind, so this binds by hand: as Python's bind_and_activate=False.
+        var server = new HostedEchoServer(options.Host, options.Port, bindAndActivate: false) { AllowReusePort = options.ReusePort };
+        try
+        {
+            server.ServerBind();
+            server.ServerActivate();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>Echoes every byte until the client closes (or the host, after the drain, cuts the connection).</summary>
@@ -59,52 +81,5 @@ internal sealed class EchoHandler : StreamRequestHandler
         {
             WFile.Write(buffer, 0, read);
         }
-    }
-}
-
-/// <summary>The command line: <c>--host</c>, <c>--port</c> and <c>--drain-seconds</c>.</summary>
-internal sealed record HostedEchoOptions(string Host, int Port, TimeSpan Drain)
-{
-    /// <summary>Parses the arguments, or prints the problem and the usage to stderr and exits with code 2.</summary>
-    public static HostedEchoOptions Parse(string[] args)
-    {
-        string host = "localhost";
-        int port = 9999;
-        double drainSeconds = 10;
-        for (int i = 0; i < args.Length; i += 2)
-        {
-            if (i + 1 == args.Length)
-            {
-                Fail($"{args[i]} needs a value.");
-            }
-
-            string value = args[i + 1];
-            switch (args[i])
-            {
-                case "--host":
-                    host = value;
-                    break;
-                case "--port" when int.TryParse(value, out int parsed) && parsed is >= 0 and <= 65535:
-                    port = parsed;
-                    break;
-                case "--drain-seconds" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds is >= 0 and <= 3600:
-                    drainSeconds = seconds;
-                    break;
-                default:
-                    Fail($"Unexpected argument: {args[i]} {value}");
-                    break;
-            }
-        }
-
-        return new HostedEchoOptions(host, port, TimeSpan.FromSeconds(drainSeconds));
-    }
-
-    private static void Fail(string problem)
-    {
-        Console.Error.WriteLine(problem);
-        Console.Error.WriteLine(
-            "Usage: --host <name or address> (default localhost) --port <0-65535> (default 9999; 0 picks a free port) " +
-            "--drain-seconds <0-3600> (default 10: how long running echoes may go on after Ctrl+C or SIGTERM)");
-        Environment.Exit(2);
     }
 }

@@ -114,6 +114,10 @@ public class TcpServer : BaseServer
     /// Sets the reuse options the properties ask for, binds the socket to <see cref="BaseServer.ServerAddress"/>,
     /// and updates <see cref="BaseServer.ServerAddress"/> to the address actually bound.
     /// </summary>
+    /// <exception cref="SocketException">
+    /// The bind failed. The error code is the system's; the message says what failed, where, and what to do. The
+    /// socket stays open: the constructors close the server, and a caller that binds by hand disposes it.
+    /// </exception>
     public override void ServerBind()
     {
         if (ForkingChild.IsChild)
@@ -121,33 +125,50 @@ public class TcpServer : BaseServer
             return;
         }
 
-        if (AllowReuseAddress)
+        try
         {
-            SocketOptions.EnableReuseAddress(Socket);
-        }
+            if (AllowReuseAddress)
+            {
+                SocketOptions.EnableReuseAddress(Socket);
+            }
 
-        if (AllowReusePort && SocketOptions.ReusePortSupported && ServerAddress is IPEndPoint)
-        {
-            SocketOptions.EnableReusePort(Socket);
-        }
+            if (AllowReusePort && SocketOptions.ReusePortSupported && ServerAddress is IPEndPoint)
+            {
+                SocketOptions.EnableReusePort(Socket);
+            }
 
-        if (ServerAddress is UnixDomainSocketEndPoint unixPath)
-        {
-            UnixSockets.Bind(Socket, unixPath);
+            if (ServerAddress is UnixDomainSocketEndPoint unixPath)
+            {
+                UnixSockets.Bind(Socket, unixPath);
+            }
+            else
+            {
+                Socket.Bind(ServerAddress);
+                ServerAddress = Socket.LocalEndPoint!;
+            }
         }
-        else
+        catch (SocketException failure)
         {
-            Socket.Bind(ServerAddress);
-            ServerAddress = Socket.LocalEndPoint!;
+            throw ServerAddressValidation.DescribeFailure(this, "bind", failure);
         }
     }
 
     /// <summary>Starts listening with a backlog of <see cref="BaseServer.RequestQueueSize"/>.</summary>
+    /// <exception cref="SocketException">Listening failed; the message says what failed and where.</exception>
     public override void ServerActivate()
     {
-        if (!ForkingChild.IsChild)
+        if (ForkingChild.IsChild)
+        {
+            return;
+        }
+
+        try
         {
             Socket.Listen(RequestQueueSize);
+        }
+        catch (SocketException failure)
+        {
+            throw ServerAddressValidation.DescribeFailure(this, "listen on", failure);
         }
     }
 

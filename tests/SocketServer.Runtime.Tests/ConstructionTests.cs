@@ -120,8 +120,28 @@ public class ConstructionTests
             ? new TcpServer(first.ServerAddress, () => new UpperCaseStreamHandler())
             : new UdpServer(first.ServerAddress, () => new UpperCaseDatagramHandler()));
         Assert.Equal(SocketError.AddressAlreadyInUse, failure.SocketErrorCode);
-        Assert.Contains($"Could not bind {(transport == Transport.Tcp ? "TcpServer" : "UdpServer")} at {first.ServerAddress}", failure.Message);
+        string expected = $"Could not bind {(transport == Transport.Tcp ? "TcpServer" : "UdpServer")} at {first.ServerAddress}";
+        Assert.StartsWith(expected, failure.Message);
+        Assert.Equal(failure.Message.IndexOf(expected, StringComparison.Ordinal), failure.Message.LastIndexOf(expected, StringComparison.Ordinal));
         Assert.Contains("choose another port", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(Transport.Tcp)]
+    [InlineData(Transport.Udp)]
+    public void A_failed_bind_by_hand_throws_the_same_clear_exception_once(Transport transport)
+    {
+        // bindAndActivate: false, then ServerBind(): the way to set AllowReusePort or socket options before the bind.
+        using BaseServer first = Servers.Create(transport, Mode.Sync, Servers.UpperCase(transport));
+        using BaseServer second = transport == Transport.Tcp
+            ? new TcpServer(first.ServerAddress, () => new UpperCaseStreamHandler(), bindAndActivate: false)
+            : new UdpServer(first.ServerAddress, () => new UpperCaseDatagramHandler(), bindAndActivate: false);
+        var failure = Assert.Throws<SocketException>(second.ServerBind);
+        Assert.Equal(SocketError.AddressAlreadyInUse, failure.SocketErrorCode);
+        string expected = $"Could not bind {(transport == Transport.Tcp ? "TcpServer" : "UdpServer")} at {first.ServerAddress}";
+        Assert.StartsWith(expected, failure.Message);
+        Assert.Equal(failure.Message.IndexOf(expected, StringComparison.Ordinal), failure.Message.LastIndexOf(expected, StringComparison.Ordinal));
+        Assert.Contains("set AllowReusePort on every server that shares the port", failure.Message);
     }
 
     [Fact]

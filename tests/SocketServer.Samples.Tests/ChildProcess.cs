@@ -95,11 +95,16 @@ public sealed partial class ChildProcess : IDisposable
     /// <summary>The path of a program built in this repository: <c>FOLDER/bin/CONFIG/net10.0/ASSEMBLY.dll</c>.</summary>
     public static string BuiltPath(string projectFolder, string assemblyName)
     {
-        var metadata = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
-        string dll = Path.Combine(metadata["RepositoryRoot"]!, projectFolder, "bin", metadata["Configuration"]!, "net10.0", assemblyName + ".dll");
+        string dll = InRepository(projectFolder, "bin", BuildMetadata("Configuration"), "net10.0", assemblyName + ".dll");
         Assert.True(File.Exists(dll), $"The program is not built: {dll}");
         return dll;
     }
+
+    /// <summary>A path in this repository's working tree.</summary>
+    public static string InRepository(params string[] parts) => Path.Combine([BuildMetadata("RepositoryRoot"), .. parts]);
+
+    private static string BuildMetadata(string key) =>
+        typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>Runs a built sample: <c>dotnet samples/NAME/bin/CONFIG/net10.0/NAME.dll ARGS</c>.</summary>
     public static ChildProcess Sample(string name, params string[] arguments) => Built(Path.Combine("samples", name), name, arguments);

@@ -36,8 +36,17 @@ internal static class ServerAddressValidation
         return serverAddress;
     }
 
+    /// <summary>
+    /// A <see cref="SocketException"/> with the same error code whose message says what failed, where, and what to do;
+    /// <paramref name="failure"/> itself if it already says so (the base bind and the constructors both describe).
+    /// </summary>
     public static SocketException DescribeFailure(BaseServer server, string step, SocketException failure)
     {
+        if (failure.Data.Contains(DescribedKey))
+        {
+            return failure;
+        }
+
         string hint = failure.SocketErrorCode switch
         {
             SocketError.AddressAlreadyInUse when server.ServerAddress is UnixDomainSocketEndPoint =>
@@ -53,6 +62,12 @@ internal static class ServerAddressValidation
             _ => string.Empty,
         };
         string message = $"Could not {step} {server.GetType().Name} at {EndPoints.Describe(server.ServerAddress)}: {failure.Message} ({failure.SocketErrorCode}).{hint}";
-        return new SocketException((int)failure.SocketErrorCode, message);
+        var described = new SocketException((int)failure.SocketErrorCode, message);
+        described.Data[DescribedKey] = true;
+        return described;
     }
+
+    // Marks a failure already described, so that it is not described twice. A mark in Data rather than a subclass:
+    // callers (and logs) see a plain SocketException.
+    private const string DescribedKey = "SocketServer.DescribedBindFailure";
 }
