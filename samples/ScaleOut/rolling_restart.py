@@ -347,9 +347,18 @@ class Process:
             raise Failure(f"{self.name} did not exit within {WAIT} s") from error
 
     def stop(self) -> None:
+        """SIGTERM (HostedEcho drains and exits; HAProxy stops), then SIGKILL to the whole group if that takes long."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # anything it started that is still there
+        except ProcessLookupError:
+            pass
+        self.process.wait()
 
 
 class Echo(Process):
