@@ -1,12 +1,13 @@
 using System.IO.Compression;
-using System.Reflection;
+using System.Xml.Linq;
 
 namespace SocketServer.Samples.Tests;
 
 /// <summary>
-/// What a user gets: `dotnet pack` makes one package; a fresh project restores it from a local folder, its
+/// What a user gets: `dotnet pack` makes the packages; a fresh project restores them from a local folder, its
 /// [SocketServer] class is composed by the packaged generator, the packaged analyzers flag a planted SSA001
-/// mistake, and the program runs a request through the packaged runtime.
+/// mistake, and the program runs a request through the packaged runtime (and, with SocketServer.Hosting alone, in
+/// the generic host).
 /// </summary>
 [Collection(nameof(ReleaseBuilds))]
 public class PackageTests
@@ -14,21 +15,11 @@ public class PackageTests
     [Fact]
     public void The_package_carries_runtime_generator_and_analyzers_into_a_fresh_project()
     {
-        var metadata = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
-        string root = metadata["RepositoryRoot"]!;
-        string work = Path.Combine(Path.GetTempPath(), $"package-{Guid.NewGuid():N}");
-        string feed = Path.Combine(work, "feed");
-        string consumer = Path.Combine(work, "consumer");
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
-
-        var (packExit, packLog, packErrors) = ChildProcess.Run(ChildProcess.Start(
-            dotnet, "pack", Path.Combine(root, "src", "Runtime", "SocketServer.Runtime.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo"));
-        Assert.True(packExit == 0, string.Join(Environment.NewLine, packLog) + packErrors);
-
-        using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"SocketServer.Generators.{version}.nupkg")))
+        using var workspace = new PackageWorkspace();
+        string package = workspace.Pack(Path.Combine("src", "Runtime", "SocketServer.Runtime.csproj"), "SocketServer.Generators");
+        using (ZipArchive archive = ZipFile.OpenRead(package))
         {
-            string[] entries = [.. package.Entries.Select(e => e.FullName)];
+            string[] entries = [.. archive.Entries.Select(e => e.FullName)];
             Assert.Contains("lib/net10.0/SocketServer.Runtime.dll", entries);
             Assert.Contains("lib/net10.0/SocketServer.Runtime.xml", entries);
             Assert.Contains("analyzers/dotnet/cs/SocketServer.Generators.dll", entries);
@@ -36,40 +27,15 @@ public class PackageTests
             Assert.Contains("analyzers/dotnet/cs/SocketServer.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("README.md", entries);
             Assert.Contains("LICENSE", entries);
-            string nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+            string nuspec = Nuspec(archive);
             Assert.Contains("<readme>README.md</readme>", nuspec);
             Assert.Contains("<repository type=\"git\"", nuspec);
             Assert.DoesNotContain("<dependency ", nuspec);
         }
 
-        Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <WarningsNotAsErrors>SSA001</WarningsNotAsErrors>
-                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
-                <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="SocketServer.Generators" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+        workspace.WriteConsumer(
+            $"""<PackageReference Include="SocketServer.Generators" Version="{workspace.Version}" />""",
+            """
             using SocketServer;
             using static SocketServer.Transport;
 
@@ -91,18 +57,200 @@ public class PackageTests
             }
             """);
 
-        var (buildExit, buildLog, buildErrors) = ChildProcess.Run(ChildProcess.Start(dotnet, "build", consumer, "-nologo", "-clp:NoSummary"));
+        string[] buildLog = workspace.BuildConsumer();
         string log = string.Join(Environment.NewLine, buildLog);
-        Assert.True(buildExit == 0, log + buildErrors);
         Assert.Matches(@"Program\.cs\(\d+,\d+\): warning SSA001: 'Handle' calls Shutdown\(\) in a handler of synchronous server 'StopServer'", log);
         Assert.Single(buildLog.Where(line => line.Contains("warning", StringComparison.Ordinal)).Distinct());
-        Assert.Single(Directory.GetFiles(Path.Combine(consumer, "obj"), "StopServer.g.cs", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(Path.Combine(workspace.Consumer, "obj"), "StopServer.g.cs", SearchOption.AllDirectories));
 
-        var (runExit, runOutput, runErrors) = ChildProcess.Run(ChildProcess.Start(dotnet, "run", "--project", consumer, "--no-build"));
-        Assert.True(runExit == 0, runErrors);
-        Assert.Equal("timed out, as asked", runOutput[0]);
-        Assert.Matches(@"^composed TcpServer at 127\.0\.0\.1:\d+$", runOutput[1]);
-        Directory.Delete(work, recursive: true);
+        string[] output = workspace.RunConsumer();
+        Assert.Equal("timed out, as asked", output[0]);
+        Assert.Matches(@"^composed TcpServer at 127\.0\.0\.1:\d+$", output[1]);
+    }
+
+    [Fact]
+    public void The_hosting_package_alone_brings_the_generator_and_runs_a_server_in_the_generic_host()
+    {
+        using var workspace = new PackageWorkspace();
+        workspace.Pack(Path.Combine("src", "Runtime", "SocketServer.Runtime.csproj"), "SocketServer.Generators");
+        string package = workspace.Pack(Path.Combine("src", "Hosting", "SocketServer.Hosting.csproj"), "SocketServer.Hosting");
+        using (ZipArchive archive = ZipFile.OpenRead(package))
+        {
+            Assert.Contains("lib/net10.0/SocketServer.Hosting.dll", archive.Entries.Select(e => e.FullName));
+            Assert.Contains("lib/net10.0/SocketServer.Hosting.xml", archive.Entries.Select(e => e.FullName));
+
+            // The runtime's package with everything in it: its generator and analyzers must reach the user's project.
+            XElement dependency = XDocument.Parse(Nuspec(archive)).Descendants().Single(
+                e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "SocketServer.Generators");
+            Assert.Equal(workspace.Version, (string?)dependency.Attribute("version"));
+            Assert.Null(dependency.Attribute("exclude"));
+        }
+
+        // README's "Hosting" example, on a free loopback port, with a client and a stop added.
+        workspace.WriteConsumer(
+            $"""
+            <PackageReference Include="SocketServer.Hosting" Version="{workspace.Version}" />
+            <PackageReference Include="Microsoft.Extensions.Hosting" Version="{CentralVersion("Microsoft.Extensions.Hosting")}" />
+            """,
+            """
+            using System.Net.Sockets;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+            using SocketServer;
+            using static SocketServer.Concurrency;
+            using static SocketServer.Transport;
+
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddSocketServer<EchoServer>(options =>
+            {
+                options.CreateServer = _ => new EchoServer("127.0.0.1", 0);
+                options.DrainTimeout = TimeSpan.FromSeconds(10);
+            });
+            using IHost host = builder.Build();
+            await host.StartAsync();
+            var address = (System.Net.IPEndPoint)host.Services.GetRequiredService<EchoServer>().ServerAddress;
+
+            using (var client = new TcpClient())
+            {
+                client.ReceiveTimeout = 60_000;
+                client.Connect(address);
+                NetworkStream stream = client.GetStream();
+                stream.Write("hello host\n"u8);
+                client.Client.Shutdown(SocketShutdown.Send);
+                Console.WriteLine($"echoed: {new StreamReader(stream).ReadToEnd().TrimEnd()}");
+            }
+
+            await host.StopAsync();
+            Console.WriteLine($"stopped; composed {typeof(EchoServer).BaseType!.Name}");
+
+            [SocketServer(Tcp, Threading, Handler = typeof(EchoHandler))]
+            public partial class EchoServer
+            {
+                public bool DaemonThreads => true;
+            }
+
+            public sealed class EchoHandler : StreamRequestHandler
+            {
+                public override void Handle()
+                {
+                    foreach (byte[] line in RFile.ReadLines())
+                    {
+                        WFile.Write(line);
+                    }
+                }
+            }
+            """);
+
+        string[] buildLog = workspace.BuildConsumer();
+        Assert.DoesNotContain(buildLog, line => line.Contains("warning", StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(Path.Combine(workspace.Consumer, "obj"), "EchoServer.g.cs", SearchOption.AllDirectories));
+
+        string[] output = workspace.RunConsumer();
+        Assert.Equal(["echoed: hello host", "stopped; composed TcpServer"], output.Where(line => !line.StartsWith("info:", StringComparison.Ordinal) && !line.StartsWith(' ')));
+    }
+
+    private static string Nuspec(ZipArchive archive)
+    {
+        using var reader = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The version Directory.Packages.props pins for a package (so the consumer restores what the repository did).</summary>
+    private static string CentralVersion(string id) =>
+        (string)XDocument.Load(ChildProcess.InRepository("Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(e => (string?)e.Attribute("Include") == id).Attribute("Version")!;
+}
+
+/// <summary>
+/// A scratch folder with a package feed and a consumer project: packs this repository's projects into the feed under
+/// a fresh version, and builds and runs the consumer against it. Restores offline: the feed, then the global packages
+/// folder (which the repository's own restore filled) as a second local source.
+/// </summary>
+internal sealed class PackageWorkspace : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), $"package-{Guid.NewGuid():N}");
+
+    public string Version { get; } = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
+
+    public string Feed => Path.Combine(_work, "feed");
+
+    public string Consumer => Path.Combine(_work, "consumer");
+
+    /// <summary>Packs a project of this repository (Release) into the feed; returns the package's path.</summary>
+    public string Pack(string project, string packageId)
+    {
+        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(
+            ChildProcess.DotNet, "pack", ChildProcess.InRepository(project), "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nologo"));
+        Assert.True(exit == 0, string.Join(Environment.NewLine, log) + errors);
+        string package = Path.Combine(Feed, $"{packageId}.{Version}.nupkg");
+        Assert.True(File.Exists(package), $"dotnet pack made no {package}");
+        return package;
+    }
+
+    /// <summary>Writes the consumer: nuget.config, a warnings-as-errors project with <paramref name="references"/>, and Program.cs.</summary>
+    public void WriteConsumer(string references, string program)
+    {
+        Directory.CreateDirectory(Consumer);
+        File.WriteAllText(Path.Combine(Consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="restored" value="{GlobalPackagesFolder()}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(Consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <WarningsNotAsErrors>SSA001</WarningsNotAsErrors>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                {references}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Consumer, "Program.cs"), program);
+    }
+
+    /// <summary>Builds the consumer; fails the test if the build fails; returns the build's output lines.</summary>
+    public string[] BuildConsumer()
+    {
+        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "build", Consumer, "-nologo", "-clp:NoSummary"));
+        Assert.True(exit == 0, string.Join(Environment.NewLine, log) + errors);
+        return log;
+    }
+
+    /// <summary>Runs the built consumer; fails the test if it fails; returns its output lines.</summary>
+    public string[] RunConsumer()
+    {
+        var (exit, output, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "run", "--project", Consumer, "--no-build"));
+        Assert.True(exit == 0, string.Join(Environment.NewLine, output) + errors);
+        return output;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_work))
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private static string GlobalPackagesFolder()
+    {
+        var (exit, output, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "nuget", "locals", "global-packages", "--list"));
+        Assert.True(exit == 0, errors);
+        string line = Assert.Single(output, l => l.StartsWith("global-packages:", StringComparison.Ordinal));
+        return line["global-packages:".Length..].Trim();
     }
 }
 
