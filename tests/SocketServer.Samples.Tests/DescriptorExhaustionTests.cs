@@ -36,7 +36,7 @@ public class DescriptorExhaustionTests
 
         server.WriteLine("release");
         Assert.Equal("released", server.ReadLine());
-        Assert.Equal("waited\n", ReadLine(waiting)); // the waiting client was taken once a descriptor was free
+        Assert.Equal("waited\n", StreamClients.ReadLine(waiting)); // the waiting client was taken once a descriptor was free
         server.WaitForStandardError(AcceptRecovered, "the server to report that accepting works again");
 
         // Reported once, not on every retry of accept().
@@ -61,7 +61,7 @@ public class DescriptorExhaustionTests
     {
         for (int attempt = 1; attempt <= 5; attempt++)
         {
-            Socket client = Connect(endPoint);
+            Socket client = StreamClients.Connect(endPoint);
             client.Send("waited\n"u8);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (clock.Elapsed < TimeSpan.FromMinutes(2))
@@ -84,34 +84,11 @@ public class DescriptorExhaustionTests
         return null!;
     }
 
-    private static Socket Connect(IPEndPoint endPoint)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 60_000, SendTimeout = 60_000 };
-        socket.Connect(endPoint);
-        return socket;
-    }
-
     private static string EchoLine(IPEndPoint endPoint, string line)
     {
-        using Socket socket = Connect(endPoint);
+        using Socket socket = StreamClients.Connect(endPoint);
         socket.Send(Encoding.ASCII.GetBytes(line));
-        return ReadLine(socket);
-    }
-
-    private static string ReadLine(Socket socket)
-    {
-        var reply = new List<byte>();
-        var one = new byte[1];
-        while (socket.Receive(one) == 1)
-        {
-            reply.Add(one[0]);
-            if (one[0] == (byte)'\n')
-            {
-                break;
-            }
-        }
-
-        return Encoding.ASCII.GetString([.. reply]);
+        return StreamClients.ReadLine(socket);
     }
 
     /// <summary>User + system CPU time of a process, from /proc/PID/stat (clock ticks of 1/100 s).</summary>

@@ -42,19 +42,10 @@ public class EchoSampleTests
         {
             if (transport is "tcp" or "unixstream")
             {
-                held = new Socket(endPoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp) { ReceiveTimeout = 60_000 };
-                held.Connect(endPoint);
+                held = StreamClients.Connect(endPoint);
                 foreach (string part in new[] { "every ", "byte ", "back" })
                 {
-                    held.Send(Encoding.ASCII.GetBytes(part));
-                    var echoed = new byte[part.Length];
-                    int got = 0;
-                    while (got < echoed.Length)
-                    {
-                        got += held.Receive(echoed, got, echoed.Length - got, SocketFlags.None);
-                    }
-
-                    Assert.Equal(part, Encoding.ASCII.GetString(echoed));
+                    Assert.Equal(part, StreamClients.Echo(held, part));
                 }
             }
             else

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace SocketServer.Samples.Tests;
 
 /// <summary>
@@ -12,8 +10,7 @@ public class NativeAotTests
     [Fact]
     public void UpperCaseTcp_published_with_NativeAOT_has_no_warnings_and_serves_the_docs_client()
     {
-        var metadata = typeof(NativeAotTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
-        string project = Path.Combine(metadata["RepositoryRoot"]!, "samples", "UpperCaseTcp", "UpperCaseTcp.csproj");
+        string project = ChildProcess.InRepository("samples", "UpperCaseTcp", "UpperCaseTcp.csproj");
         string output = Path.Combine(Path.GetTempPath(), $"aot-{Guid.NewGuid():N}");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 

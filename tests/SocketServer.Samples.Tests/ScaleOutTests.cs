@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace SocketServer.Samples.Tests;
 
@@ -27,8 +26,8 @@ public class ScaleOutTests
         {
             for (int i = 0; i < Connections; i++)
             {
-                clients.Add(Connect(endPoint));
-                Assert.Equal($"hello {i}", Echo(clients[^1], $"hello {i}"));
+                clients.Add(StreamClients.Connect(endPoint));
+                Assert.Equal($"hello {i}", StreamClients.Echo(clients[^1], $"hello {i}"));
             }
 
             Dictionary<int, int> owners = ConnectionOwners.ByClientPort(port, first.Id, second.Id);
@@ -49,8 +48,8 @@ public class ScaleOutTests
         Assert.Equal(0, first.WaitForExit());
         for (int i = 0; i < 10; i++)
         {
-            using Socket client = Connect(endPoint);
-            Assert.Equal($"alone {i}", Echo(client, $"alone {i}"));
+            using Socket client = StreamClients.Connect(endPoint);
+            Assert.Equal($"alone {i}", StreamClients.Echo(client, $"alone {i}"));
             Assert.Equal(second.Id, ConnectionOwners.ByClientPort(port, second.Id)[((IPEndPoint)client.LocalEndPoint!).Port]);
         }
 
@@ -101,26 +100,4 @@ public class ScaleOutTests
     private static (int ExitCode, string[] Output, string Errors) RollingRestart(params string[] arguments) =>
         ChildProcess.Run(ChildProcess.Python(
             [ChildProcess.InRepository("samples", "ScaleOut", "rolling_restart.py"), "--echo", ChildProcess.BuiltPath(Path.Combine("samples", "HostedEcho"), "HostedEcho"), .. arguments]));
-
-    private static Socket Connect(IPEndPoint endPoint)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 60_000, NoDelay = true };
-        socket.Connect(endPoint);
-        return socket;
-    }
-
-    private static string Echo(Socket socket, string text)
-    {
-        socket.Send(Encoding.ASCII.GetBytes(text));
-        var echoed = new byte[text.Length];
-        int got = 0;
-        while (got < echoed.Length)
-        {
-            int read = socket.Receive(echoed, got, echoed.Length - got, SocketFlags.None);
-            Assert.True(read > 0, $"The connection ended after {got} of {echoed.Length} echoed bytes.");
-            got += read;
-        }
-
-        return Encoding.ASCII.GetString(echoed);
-    }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace SocketServer.Samples.Tests;
 
@@ -38,9 +37,9 @@ public class SocketActivationTests
             activator.WaitForStandardError($"Listening on {address}", "systemd-socket-activate to listen");
 
             // The first connection starts Echo; it is served on the socket systemd-socket-activate made.
-            Assert.Equal("first", Exchange(endPoint, "first"));
+            Assert.Equal("first", StreamClients.Exchange(endPoint, "first"));
             Assert.Equal($"listening on {address}", activator.ReadLine());
-            Assert.Equal("second", Exchange(endPoint, "second"));
+            Assert.Equal("second", StreamClients.Exchange(endPoint, "second"));
 
             // systemd-socket-activate exec()s the service, so the process is Echo now: SIGTERM stops it cleanly.
             activator.Signal(Signals.SIGTERM);
@@ -64,25 +63,5 @@ public class SocketActivationTests
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static string Exchange(EndPoint endPoint, string text)
-    {
-        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, endPoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp)
-        {
-            ReceiveTimeout = 60_000,
-        };
-        socket.Connect(endPoint);
-        socket.Send(Encoding.ASCII.GetBytes(text));
-        socket.Shutdown(SocketShutdown.Send);
-        var reply = new List<byte>();
-        var buffer = new byte[64];
-        int read;
-        while ((read = socket.Receive(buffer)) > 0)
-        {
-            reply.AddRange(buffer.AsSpan(0, read));
-        }
-
-        return Encoding.ASCII.GetString([.. reply]);
     }
 }
