@@ -23,7 +23,8 @@ public sealed class Host : IDisposable
 
     public static Host Start(string transport, params string[] options)
     {
-        ChildProcess process = ChildProcess.Built(Path.Combine("tests", "SocketServer.Forking.Host"), "SocketServer.Forking.Host", ["--transport", transport, .. options]);
+        // Its own process group: Dispose ends the program and everything it started, whatever the test saw.
+        ChildProcess process = ChildProcess.BuiltInOwnProcessGroup(Path.Combine("tests", "SocketServer.Forking.Host"), "SocketServer.Forking.Host", ["--transport", transport, .. options]);
         string listening = process.ReadLine();
         Assert.StartsWith("listening on ", listening);
         string address = listening["listening on ".Length..];
@@ -52,7 +53,7 @@ public sealed class Host : IDisposable
 
         using Socket datagram = Datagram();
         datagram.SendTo(Encoding.UTF8.GetBytes(command), Address);
-        var reply = new byte[512];
+        var reply = new byte[4096];
         return Encoding.UTF8.GetString(reply, 0, datagram.Receive(reply));
     }
 
@@ -96,23 +97,7 @@ public sealed class Host : IDisposable
     public int[] Children() => ChildrenOf(ParentPid);
 
     public static int[] ChildrenOf(int parent) =>
-        Directory.GetDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Select(int.Parse!)
-            .Where(pid =>
-            {
-                try
-                {
-                    string stat = File.ReadAllText($"/proc/{pid}/stat");
-                    return int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0]) == parent;
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            })
-            .ToArray();
+        ProcessTable.Read().Where(e => e.ParentPid == parent).Select(e => e.Pid).ToArray();
 
     public static bool IsRunning(int pid)
     {

@@ -11,11 +11,21 @@ public sealed partial class ChildProcess : IDisposable
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
     private readonly Process _process;
+    private readonly bool _ownProcessGroup;
     private readonly BlockingCollection<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
-    private ChildProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    private ChildProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool ownProcessGroup = false)
     {
+        if (ownProcessGroup)
+        {
+            // setsid(1) makes the program the leader of a new session and process group, then execs it in place
+            // (same pid): everything it starts, even what outlives it, stays in that group.
+            arguments = [fileName, .. arguments];
+            fileName = "setsid";
+        }
+
+        _ownProcessGroup = ownProcessGroup;
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
@@ -117,6 +127,13 @@ public sealed partial class ChildProcess : IDisposable
     public static ChildProcess Built(string projectFolder, string assemblyName, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], environment);
 
+    /// <summary>
+    /// Runs a program built in this repository as the leader of its own process group (its pid is the group's id), so
+    /// <see cref="Dispose"/> also ends every process it started, even one whose parent already exited.
+    /// </summary>
+    public static ChildProcess BuiltInOwnProcessGroup(string projectFolder, string assemblyName, params string[] arguments)
+        => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], ownProcessGroup: true);
+
     /// <summary>The dotnet host that runs the tests.</summary>
     public static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
@@ -183,8 +200,20 @@ public sealed partial class ChildProcess : IDisposable
 
     public string[] RemainingLines() => [.. _stdout.GetConsumingEnumerable()];
 
+    /// <summary>Sends SIGKILL to every process of the program's process group (see <see cref="BuiltInOwnProcessGroup"/>).</summary>
+    public void KillProcessGroup()
+    {
+        Assert.True(_ownProcessGroup, "The program was not started in its own process group.");
+        _ = Kill(-_process.Id, Signals.SIGKILL); // ESRCH: the group is already empty
+    }
+
     public void Dispose()
     {
+        if (_ownProcessGroup)
+        {
+            KillProcessGroup();
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -201,5 +230,6 @@ public sealed partial class ChildProcess : IDisposable
 public static class Signals
 {
     public const int SIGINT = 2;
+    public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 }
