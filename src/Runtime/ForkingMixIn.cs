@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -30,6 +29,11 @@ namespace SocketServer;
 /// which saves the start-up of a .NET process (tens of milliseconds) on the request's path; each still serves one
 /// request and exits. 64-bit Linux only; elsewhere processing a request throws
 /// <see cref="PlatformNotSupportedException"/>.
+/// </para>
+/// <para>
+/// A child never starts a child, whatever the program calls: in a child process a Forking server has no spares, no
+/// control channel and no hand-off, so <c>ServiceActions()</c>, <c>HandleTimeout()</c> and <c>CollectChildren()</c> do
+/// nothing there (the program runs again in every child, calls included, and would otherwise multiply).
 /// </para>
 /// </remarks>
 public sealed class ForkingMixIn
@@ -66,7 +70,8 @@ public sealed class ForkingMixIn
     /// <summary>
     /// True in a child process a Forking server started. The program runs again in the child up to its
     /// <c>ServeForever()</c>/<c>HandleRequest()</c> call; guard start-up work that must happen once (reading standard
-    /// input, starting clients, writing files) with <c>if (!ForkingMixIn.IsChildProcess)</c>.
+    /// input, starting clients, writing files) with <c>if (!ForkingMixIn.IsChildProcess)</c>. A child never starts a
+    /// child: calls that reap or keep spares do nothing in it.
     /// </summary>
     public static bool IsChildProcess => ForkingChild.IsChild;
 
@@ -85,7 +90,8 @@ public sealed class ForkingMixIn
     /// <summary>
     /// Reaps children that have exited; with <paramref name="blocking"/>, first waits for every running child.
     /// A child that ended other than by returning 0 or 1 (killed by a signal, crashed) is reported to the server's
-    /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped.
+    /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped; in a
+    /// child process there are none (a child never starts a child), so it does nothing there.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
     public void CollectChildren(bool blocking = false)
@@ -135,7 +141,8 @@ public sealed class ForkingMixIn
 
     /// <summary>
     /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
-    /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting.
+    /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting. In a child process it
+    /// does nothing: a child never starts a child.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
@@ -143,9 +150,8 @@ public sealed class ForkingMixIn
     {
         ArgumentNullException.ThrowIfNull(server);
         CollectChildren();
-        if (spareChildren > 0 && DescriptorPassing.IsSupported)
+        if (spareChildren > 0 && DescriptorPassing.IsSupported && EnsureParent(server))
         {
-            EnsureStarted(server);
             KeepSpares(spareChildren);
         }
     }
@@ -161,11 +167,20 @@ public sealed class ForkingMixIn
     /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
     /// <exception cref="PlatformNotSupportedException">Not on 64-bit Linux.</exception>
     /// <exception cref="ChildProcessException">No child could be started for the request.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Called in a child process, whose server serves the one request handed to it and never starts a child.
+    /// </exception>
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(request);
-        EnsureStarted(server);
+        if (!EnsureParent(server))
+        {
+            throw new InvalidOperationException(
+                $"ProcessRequest() was called on {server.GetType().Name} in a Forking child process. A child serves the one request its parent " +
+                "handed it (its ServeForever() or HandleRequest() runs it) and exits; it never hands a request on, for a child never starts a child.");
+        }
+
         while (true)
         {
             // Python blocks in waitpid(); here a child's exit counts and pulses. Reading the count before reaping
@@ -201,7 +216,8 @@ public sealed class ForkingMixIn
     /// <summary>
     /// The Forking part of <c>ServerClose</c>: closes every child's channel — spares exit, and running children's
     /// servers stop (their <c>StoppingToken</c> fires) — ends spares that do not exit within a few seconds, then reaps
-    /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>).
+    /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>). In a child
+    /// process there is nothing to close.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
     public void ServerClose(bool blocking)
@@ -238,8 +254,19 @@ public sealed class ForkingMixIn
             nameof(request)),
     };
 
-    private void EnsureStarted(BaseServer server)
+    /// <summary>
+    /// The one place that decides whether this server starts children: only in the parent, where it sets up the control
+    /// channel. In a Forking child it returns <see langword="false"/> and sets up nothing, for a child never starts a
+    /// child: its server has no control channel, no spares and no hand-off, so reaping and closing find nothing to do.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">Not on 64-bit Linux.</exception>
+    private bool EnsureParent(BaseServer server)
     {
+        if (ForkingChild.IsChild)
+        {
+            return false;
+        }
+
         if (!DescriptorPassing.IsSupported)
         {
             throw new PlatformNotSupportedException(
@@ -253,6 +280,8 @@ public sealed class ForkingMixIn
             _server ??= server;
             _control ??= new ControlChannel();
         }
+
+        return true;
     }
 
     private int RunningCount()
@@ -373,31 +402,7 @@ public sealed class ForkingMixIn
     private Child Start()
     {
         ControlChannel control = _control!;
-        string processPath = Environment.ProcessPath
-            ?? throw new ChildProcessException("The program's executable path is unknown, so no child process can run it again.", null);
-        string[] arguments = Environment.GetCommandLineArgs();
-        var start = new ProcessStartInfo(processPath) { UseShellExecute = false };
-        if (string.Equals(Path.GetFileNameWithoutExtension(processPath), "dotnet", StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(arguments[0]);
-        }
-
-        foreach (string argument in arguments.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment[ForkingChild.InvitationVariable] = new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!).Encode();
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new ChildProcessException($"Starting '{processPath}' for a child process returned nothing.", null);
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            throw new ChildProcessException($"Could not start a child process ('{processPath}'): {e.Message}", e);
-        }
-
+        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!));
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) =>
         {

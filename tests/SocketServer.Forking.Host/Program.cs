@@ -1,18 +1,28 @@
 // A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N,
-// --max-children N, --block-on-close true|false, --broken-children (children exit with 3 before serving).
+// --max-children N, --block-on-close true|false, --broken-children (children exit with 3 before serving),
+// --before MODE: what the program does itself before serving, in the parent and in every child alike:
+//   service-actions  -> ServiceActions()
+//   handle-timeout   -> HandleTimeout()
+//   collect-children -> CollectChildren(), then CollectChildren(blocking: true)
+//   two-servers      -> builds a second Forking server (SecondHost, TCP, 1 spare), calls its ServiceActions(),
+//                       and serves it on a background thread
+//   loop             -> serves with its own loop instead of ServeForever(): ServiceActions(), then HandleRequest()
+//                       (Timeout 50 ms, so HandleTimeout() runs too), until "close"
 // The parent prints "listening on <address>" and "parent <pid>", then obeys one command per line on standard input:
 //   active   -> "active: null" | "active: none" | "active: <pid>,<pid>"
 //   count    -> "count: <the parent's count>"
 //   collect  -> CollectChildren(), then "collected"
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
-//   close    -> "closing", Shutdown(), ServerClose(), "closed", exit 0
+//   close    -> "closing", Shutdown() (with --before loop: ends the loop), ServerClose(), "closed", exit 0
 // Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
 // throw | die (the child kills itself with SIGKILL) | watch (stream: answers, waits for the server's
-// StoppingToken, answers "stopped").
+// StoppingToken, answers "stopped") | start-child (the child asks the runtime to start a process: "refused: <why>"
+// or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed").
 using System.Diagnostics;
 using System.Net;
 using System.Text;
 using SocketServer;
+using SocketServer.Internal;
 using static SocketServer.Concurrency;
 using static SocketServer.Transport;
 
@@ -22,9 +32,12 @@ public static class Program
 {
     private static readonly object OutputGate = new();
 
+    private static volatile bool _stopLoop;
+
     public static void Main(string[] args)
     {
         string transport = Option(args, "--transport") ?? "tcp";
+        string before = Option(args, "--before") ?? "nothing";
         if (ForkingMixIn.IsChildProcess && args.Contains("--broken-children"))
         {
             Environment.Exit(3);
@@ -44,16 +57,60 @@ public static class Program
         host.MaxChildren = int.Parse(Option(args, "--max-children") ?? "40");
         host.BlockOnClose = bool.Parse(Option(args, "--block-on-close") ?? "true");
         var server = (BaseServer)host;
+        SecondHost? second = before == "two-servers" ? new SecondHost(loopback, () => new LineHandler()) { SpareChildren = 1, MaxChildren = 1 } : null;
 
         if (!ForkingMixIn.IsChildProcess)
         {
             Say($"listening on {server.ServerAddress}");
             Say($"parent {Environment.ProcessId}");
-            new Thread(() => Obey(host)) { IsBackground = true, Name = "commands" }.Start();
+            Action stop = before == "loop" ? () => _stopLoop = true : server.Shutdown;
+            new Thread(() => Obey(host, stop)) { IsBackground = true, Name = "commands" }.Start();
         }
 
-        server.ServeForever(TimeSpan.FromMilliseconds(50));
+        // What the program does itself before serving: it runs in every child too.
+        switch (before)
+        {
+            case "service-actions":
+                server.ServiceActions();
+                break;
+            case "handle-timeout":
+                server.HandleTimeout();
+                break;
+            case "collect-children":
+                host.CollectChildren();
+                host.CollectChildren(blocking: true);
+                break;
+            case "two-servers":
+                second!.ServiceActions();
+                new Thread(() => second.ServeForever(TimeSpan.FromMilliseconds(50))) { IsBackground = true, Name = "second server" }.Start();
+                break;
+            case "loop" or "nothing":
+                break;
+            default:
+                throw new ArgumentException($"unknown --before {before}");
+        }
+
+        if (before == "loop")
+        {
+            server.Timeout = TimeSpan.FromMilliseconds(50);
+            while (!_stopLoop)
+            {
+                server.ServiceActions();
+                server.HandleRequest();
+            }
+        }
+        else
+        {
+            server.ServeForever(TimeSpan.FromMilliseconds(50));
+        }
+
         server.ServerClose();
+        if (second is not null)
+        {
+            second.Shutdown();
+            second.ServerClose();
+        }
+
         if (File.Exists(path))
         {
             File.Delete(path);
@@ -74,10 +131,42 @@ public static class Program
     public static string Reply(IForkingHost host, string command) => command switch
     {
         "count" => $"pid {Environment.ProcessId} count {++host.Count}",
+        "start-child" => StartChild(),
+        "process-request" => ProcessRequest((BaseServer)host),
         "throw" => throw new InvalidOperationException("thrown on purpose"),
         "die" => Die(),
         _ => $"pid {Environment.ProcessId} unknown {command}",
     };
+
+    /// <summary>In a child: what the Forking mix-in's process start does here (it must refuse).</summary>
+    private static string StartChild()
+    {
+        var invitation = new ForkingChild.Invitation("\0socketserver-forking-tests-nobody", new byte[32], typeof(TcpHost).FullName!);
+        try
+        {
+            using Process started = ChildLauncher.Start(invitation);
+            started.Kill();
+            return $"started {started.Id}";
+        }
+        catch (InvalidOperationException refused)
+        {
+            return $"refused: {refused.Message}";
+        }
+    }
+
+    /// <summary>In a child: what the server's ProcessRequest does here (it must refuse; the request is not a real one).</summary>
+    private static string ProcessRequest(BaseServer server)
+    {
+        try
+        {
+            server.ProcessRequest(new object(), null);
+            return "processed";
+        }
+        catch (InvalidOperationException refused)
+        {
+            return $"refused: {refused.Message}";
+        }
+    }
 
     private static string Die()
     {
@@ -85,7 +174,7 @@ public static class Program
         return "unreachable";
     }
 
-    private static void Obey(IForkingHost host)
+    private static void Obey(IForkingHost host, Action stop)
     {
         while (Console.ReadLine() is { } command)
         {
@@ -116,7 +205,7 @@ public static class Program
                     break;
                 case "close":
                     Say("closing");
-                    ((BaseServer)host).Shutdown();
+                    stop();
                     return;
             }
         }
@@ -150,6 +239,15 @@ public partial class TcpHost : IForkingHost
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => Report(exception);
 
     internal static void Report(Exception exception) => Program.Say($"error {Environment.ProcessId} {exception.GetType().Name}: {exception.Message}");
+}
+
+/// <summary>The second Forking server of the "two-servers" program: a different type, so children are invited for one or the other.</summary>
+[SocketServer(Tcp, Forking)]
+public partial class SecondHost : IForkingHost
+{
+    public int Count { get; set; }
+
+    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
 [SocketServer(Udp, Forking)]

@@ -12,7 +12,8 @@ namespace SocketServer.Internal;
 /// <c>ServeForever()</c> or <c>HandleRequest()</c> on the invited server type, the child connects to the parent,
 /// receives one request (the connection, or the packet and the server's socket), runs it as Python's forked child
 /// does — <c>FinishRequest</c>, <c>HandleError</c> if that threw, always <c>ShutdownRequest</c> — and exits with 0, or 1
-/// after an exception.
+/// after an exception. A child never starts a child: <see cref="ForkingMixIn"/> sets up nothing in one, and
+/// <see cref="ChildLauncher"/> refuses to start a process from one.
 /// </summary>
 internal static class ForkingChild
 {
