@@ -16,7 +16,8 @@ generator (bench/LoadGenerator) in one run on this machine, so the ratios compar
 
 All traffic is on loopback; every process this script starts is stopped (SIGTERM, then SIGKILL of its process group)
 when its scenario ends, when the script fails, and on Ctrl+C. .NET processes all run with the workstation GC
-(DOTNET_gcServer=0) so that the comparison is of the code, not of the GC mode.
+(DOTNET_gcServer=0) and with the thread pool's hill-climbing off (DOTNET_HillClimbing_Disable=1, which our package
+sets for its programs anyway), so that the comparison is of the code, not of the GC or thread-pool settings.
 """
 import argparse
 import atexit
@@ -41,7 +42,7 @@ LOAD = os.path.join(ROOT, "bench", "LoadGenerator", RELEASE, "LoadGenerator.dll"
 PYTHON_ECHO = os.path.join(ROOT, "bench", "python_echo.py")
 PROJECTS = ["samples/Echo", "bench/RawEcho", "bench/KestrelEcho", "bench/LoadGenerator"]
 
-ENV = dict(os.environ, DOTNET_gcServer="0", DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
+ENV = dict(os.environ, DOTNET_gcServer="0", DOTNET_HillClimbing_Disable="1", DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
 RUNNING = []  # every server process still alive, for the clean-up on any exit
 
 

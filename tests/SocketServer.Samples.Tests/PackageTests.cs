@@ -25,6 +25,8 @@ public class PackageTests
             Assert.Contains("analyzers/dotnet/cs/SocketServer.Generators.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/SocketServer.Analyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/SocketServer.Analyzers.CodeFixes.dll", entries);
+            Assert.Contains("buildTransitive/SocketServer.Generators.targets", entries);
+            Assert.Contains("build/SocketServer.Generators.targets", entries);
             Assert.Contains("README.md", entries);
             Assert.Contains("LICENSE", entries);
             string nuspec = Nuspec(archive);
@@ -66,6 +68,11 @@ public class PackageTests
         string[] output = workspace.RunConsumer();
         Assert.Equal("timed out, as asked", output[0]);
         Assert.Matches(@"^composed TcpServer at 127\.0\.0\.1:\d+$", output[1]);
+
+        // The package turns the thread pool's hill-climbing off for the program, unless the project opts out.
+        Assert.Contains(HillClimbingOff, workspace.RuntimeConfig());
+        workspace.BuildConsumer("-p:SocketServerThreadPoolHillClimbing=true");
+        Assert.DoesNotContain("HillClimbing", workspace.RuntimeConfig());
     }
 
     [Fact]
@@ -145,9 +152,13 @@ public class PackageTests
         Assert.DoesNotContain(buildLog, line => line.Contains("warning", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(Path.Combine(workspace.Consumer, "obj"), "EchoServer.g.cs", SearchOption.AllDirectories));
 
+        Assert.Contains(HillClimbingOff, workspace.RuntimeConfig()); // through SocketServer.Hosting's dependency
+
         string[] output = workspace.RunConsumer();
         Assert.Equal(["echoed: hello host", "stopped; composed TcpServer"], output.Where(line => !line.StartsWith("info:", StringComparison.Ordinal) && !line.StartsWith(' ')));
     }
+
+    private const string HillClimbingOff = "\"System.Threading.ThreadPool.HillClimbing.Disable\": true";
 
     private static string Nuspec(ZipArchive archive)
     {
@@ -222,12 +233,15 @@ internal sealed class PackageWorkspace : IDisposable
     }
 
     /// <summary>Builds the consumer; fails the test if the build fails; returns the build's output lines.</summary>
-    public string[] BuildConsumer()
+    public string[] BuildConsumer(params string[] options)
     {
-        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "build", Consumer, "-nologo", "-clp:NoSummary"));
+        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, ["build", Consumer, "-nologo", "-clp:NoSummary", .. options]));
         Assert.True(exit == 0, string.Join(Environment.NewLine, log) + errors);
         return log;
     }
+
+    /// <summary>The built consumer's runtimeconfig.json.</summary>
+    public string RuntimeConfig() => File.ReadAllText(Path.Combine(Consumer, "bin", "Debug", "net10.0", "Consumer.runtimeconfig.json"));
 
     /// <summary>Runs the built consumer; fails the test if it fails; returns its output lines.</summary>
     public string[] RunConsumer()
