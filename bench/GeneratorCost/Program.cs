@@ -1,5 +1,6 @@
 // Measures what SocketServer.Generators costs a build and an IDE: the generator's own time (Roslyn's
-// driver timing) on one compilation of N annotated types, first run and re-run after an unrelated edit.
+// driver timing) on one compilation of N annotated types, first run and re-run after an unrelated edit, and how many
+// files that re-run emitted again (0: every model compared equal, so the IDE and the compiler reuse the output).
 using System.Diagnostics;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
@@ -7,31 +8,63 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using SocketServer.Generators;
 
-const int Repeats = 7;
+//
+//   dotnet run -c Release --project bench/GeneratorCost [-- [--repeats N] [COUNT ...]]   (default: 7 repeats of 10 100 1000)
+int repeats = 7;
+var counts = new List<int>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--repeats" && i + 1 < args.Length && int.TryParse(args[i + 1], out int r) && r > 0)
+    {
+        repeats = r;
+        i++;
+    }
+    else if (int.TryParse(args[i], out int count) && count > 0)
+    {
+        counts.Add(count);
+    }
+    else
+    {
+        Console.Error.WriteLine($"Unexpected argument '{args[i]}'. Usage: [--repeats N] [COUNT ...] (default: --repeats 7 10 100 1000)");
+        return 2;
+    }
+}
+
+if (counts.Count == 0)
+{
+    counts.AddRange([10, 100, 1_000]);
+}
+
 var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
 MetadataReference[] references = [.. Net100.References.All, MetadataReference.CreateFromFile(typeof(SocketServer.BaseServer).Assembly.Location)];
 
-Console.WriteLine($"SocketServer.Generators cost, median of {Repeats} runs (Roslyn driver timing of the generator itself)");
+Console.WriteLine($"SocketServer.Generators cost, median of {repeats} runs (Roslyn driver timing of the generator itself)");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}");
 Console.WriteLine();
-Console.WriteLine("| types | first run | re-run after an unrelated edit | generated |");
-Console.WriteLine("|---:|---:|---:|---:|");
+Console.WriteLine("| types | first run | re-run after an unrelated edit | files re-emitted by the re-run | generated |");
+Console.WriteLine("|---:|---:|---:|---:|---:|");
 
 Measure(3, print: false); // warm-up: JIT the generator and Roslyn's paths
-foreach (int count in new[] { 10, 100, 1_000 })
+foreach (int count in counts)
 {
     Measure(count, print: true);
 }
+
+return 0;
 
 void Measure(int count, bool print)
 {
     var first = new List<TimeSpan>();
     var rerun = new List<TimeSpan>();
     long generatedBytes = 0;
-    for (int repeat = 0; repeat < Repeats; repeat++)
+    int reemitted = 0;
+    for (int repeat = 0; repeat < repeats; repeat++)
     {
         CSharpCompilation compilation = Create(count);
-        GeneratorDriver driver = CSharpGeneratorDriver.Create([new SocketServerGenerator().AsSourceGenerator()], parseOptions: parseOptions);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new SocketServerGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGenerators(compilation);
         first.Add(driver.GetTimingInfo().ElapsedTime);
         generatedBytes = driver.GetRunResult().GeneratedTrees.Sum(t => (long)t.Length);
@@ -41,15 +74,20 @@ void Measure(int count, bool print)
             unrelated, unrelated.WithChangedText(SourceText.From(unrelated.ToString().Replace("42", "43", StringComparison.Ordinal))));
         driver = driver.RunGenerators(edited);
         rerun.Add(driver.GetTimingInfo().ElapsedTime);
-        if (driver.GetRunResult().GeneratedTrees.Length != count)
+        GeneratorDriverRunResult result = driver.GetRunResult();
+        if (result.GeneratedTrees.Length != count)
         {
             throw new InvalidOperationException($"Expected {count} generated files.");
         }
+
+        reemitted = result.Results[0].TrackedOutputSteps.SelectMany(step => step.Value)
+            .SelectMany(run => run.Outputs)
+            .Count(output => output.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
     }
 
     if (print)
     {
-        Console.WriteLine($"| {count:N0} | {Median(first)} | {Median(rerun)} | {count:N0} files, {generatedBytes / 1024.0:N0} KiB |");
+        Console.WriteLine($"| {count:N0} | {Median(first)} | {Median(rerun)} | {reemitted:N0} | {count:N0} files, {generatedBytes / 1024.0:N0} KiB |");
     }
 }
 

@@ -1,8 +1,8 @@
 namespace SocketServer.Analyzers;
 
 /// <summary>
-/// The stable IDs of the project's diagnostics (DESIGN.md §7). The rules themselves arrive with issue 4;
-/// the IDs are fixed now so that documentation, suppressions and release tracking never need to change.
+/// The stable IDs of the project's diagnostics: they never change, so documentation, suppressions and release
+/// tracking stay valid.
 /// </summary>
 public static class DiagnosticIds
 {

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace SocketServer.Generators.Tests;
 
 /// <summary>
-/// The in-repo snapshot check (DESIGN.md §8), in the spirit of Verify: the expected text is checked in as
+/// The in-repo snapshot check, in the spirit of Verify (which this repository does not use): the expected text is checked in as
 /// <c>Snapshots/NAME.verified.cs</c>. A missing or different snapshot fails the test and writes
 /// <c>Snapshots/NAME.received.cs</c> beside it for review; <c>SNAPSHOT_ACCEPT=1 dotnet test ...</c> accepts the
 /// received text instead.
