@@ -16,7 +16,7 @@ internal static class BrokenEcho
 
     /// <summary>
     /// Counts <paramref name="chunk"/> as about to be echoed, flipping a byte if the corruption's offset falls in it;
-    /// false if the drop's offset falls in it: the caller then ends the connection without echoing the chunk.
+    /// false if the drop's offset falls in it: the caller then ends the connection without echoing the chunk (or sends no reply to the datagram).
     /// </summary>
     public static bool Pass(Span<byte> chunk)
     {

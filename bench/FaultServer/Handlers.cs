@@ -57,30 +57,31 @@ internal sealed class AsyncFloodOrEchoHandler : AsyncStreamRequestHandler
     }
 }
 
-/// <summary>Sends each datagram back (corrupted once with <c>--corrupt-after</c>).</summary>
-internal sealed class BrokenDatagramEchoHandler : DatagramRequestHandler
+/// <summary>
+/// Sends each datagram back, with the request's own socket as Python's <c>BaseRequestHandler</c> does for UDP, so
+/// that <c>--drop-after</c> can send nothing (a <c>DatagramRequestHandler</c> always replies, even empty).
+/// </summary>
+internal sealed class BrokenDatagramEchoHandler : BaseRequestHandler
 {
     public override void Handle()
     {
-        byte[] reply = Packet.ToArray();
-        if (BrokenEcho.Pass(reply))
+        var (packet, socket) = (DatagramRequest)Request;
+        if (BrokenEcho.Pass(packet))
         {
-            WFile.Write(reply);
+            socket.SendTo(packet, ClientAddress!);
         }
     }
 }
 
-/// <summary>Sends each datagram back, asynchronously (corrupted once with <c>--corrupt-after</c>).</summary>
-internal sealed class AsyncBrokenDatagramEchoHandler : AsyncDatagramRequestHandler
+/// <summary>Sends each datagram back, asynchronously (see <see cref="BrokenDatagramEchoHandler"/>).</summary>
+internal sealed class AsyncBrokenDatagramEchoHandler : AsyncRequestHandler
 {
-    public override Task HandleAsync(CancellationToken cancellationToken)
+    public override async Task HandleAsync(CancellationToken cancellationToken)
     {
-        byte[] reply = Packet.ToArray();
-        if (BrokenEcho.Pass(reply))
+        var (packet, socket) = (DatagramRequest)Request;
+        if (BrokenEcho.Pass(packet))
         {
-            WFile.Write(reply);
+            await socket.SendToAsync(packet, ClientAddress!, cancellationToken);
         }
-
-        return Task.CompletedTask;
     }
 }

@@ -6,8 +6,8 @@
 // It echoes like samples/Echo, with two differences. A stream client whose first bytes are "flood\n" gets --flood-mib
 // MiB written back instead (through WFile, 64 KiB a write): the fault suite's client that asks for that and stops
 // reading shows whether WFile blocks, while other clients go on, with flat memory. And, for the soak's self-check,
-// the echo can break on purpose, once per process: --corrupt-after flips the byte at that offset of everything echoed
-// (streams and datagrams), --drop-after ends the connection that reaches that offset without echoing it (streams).
+// the echo can break on purpose, once per process: --corrupt-after flips the byte at that offset of everything echoed,
+// --drop-after ends the connection that reaches that offset without echoing it (a datagram: sends no reply).
 // TCP and UDP bind 127.0.0.1 with a free port; prints "listening on <address>"; SIGTERM or Ctrl+C stops it.
 using System.Globalization;
 using System.Net;

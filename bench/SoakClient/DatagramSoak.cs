@@ -31,6 +31,14 @@ internal static class DatagramSoak
                 await RoundTripAsync(socket, message.AsMemory(0, size), reply, id, sequence, options.ReplyTimeout, tally);
             }
 
+            // Replies still queued came late; they are counted before the socket goes. One that comes later reaches
+            // no socket, which the kernel counts (NoPorts): soak.py takes that into account.
+            while (socket.Available > 0)
+            {
+                socket.Receive(reply);
+                tally.Late();
+            }
+
             if (sent == options.ReconnectEvery)
             {
                 tally.Reconnected();
