@@ -152,7 +152,7 @@ def soak_one(kind, args):
             # Idle-after: the clients are gone; give the server --idle-wait seconds to let go of what it held.
             time.sleep(args.idle_wait)
             take("idle")
-        row["errors_logged"] = server.stderr().count("\n")
+        row["errors_logged"] = server.stderr().count(faults.ERROR_LOGGED)  # none expected: every client closes cleanly
     row["figures"] = client.final or {}
     if client.final is None and not row["problems"]:
         row["problems"].append("the client printed no final figures: %s" % " ".join(client.errors)[-300:])
@@ -214,9 +214,16 @@ def print_summary(row):
     print("  %s: %s messages, %.1f MB echoed, lost %s, mismatched %s, reconnects %s; RSS slope %s, threads slope %s: %s"
           % (row["server"], f.get("messages", "—"), f.get("bytes", 0) / 1e6, lost, f.get("mismatched", "—"),
              f.get("reconnects", "—"), fmt_slope(row["rss_slope"], "MiB/min"), fmt_slope(row["threads_slope"], "/min"),
-             "FAILED: " + "; ".join(row["problems"]) if row["problems"] else "ok"), flush=True)
+             result(row)), flush=True)
     for reason, count in sorted(f.get("reasons", {}).items()):
         print("    %6d × %s" % (count, reason))
+
+
+def result(row):
+    """ok, or FAILED with what failed; either way, the errors the server logged (a well-formed client causes none)."""
+    logged = row.get("errors_logged", 0)
+    text = "**FAILED**: " + "; ".join(row["problems"]) if row["problems"] else "ok"
+    return text + (" (the server logged %d errors)" % logged if logged else "")
 
 
 def report(rows, args, command, seconds):
@@ -242,8 +249,7 @@ def report(rows, args, command, seconds):
             row["server"], f.get("messages", "—"), f.get("bytes", 0) / 1e6, lost, f.get("mismatched", "—"),
             f.get("reconnects", "—"), figures_of(row, "rss_mib", "%.1f"), figures_of(row, "threads", "%d"),
             figures_of(row, "fds", "%d"), fmt_slope(row["rss_slope"], "MiB/min"),
-            fmt_slope(row["threads_slope"], "/min"),
-            "**FAILED**: " + "; ".join(row["problems"]) if row["problems"] else "ok"))
+            fmt_slope(row["threads_slope"], "/min"), result(row)))
     notes = [(row["server"], count, reason) for row in rows for reason, count in sorted(row["figures"].get("reasons", {}).items())]
     if notes:
         out += ["", "Reasons counted by the client:", ""] + ["- %s: %d × %s" % note for note in notes]
