@@ -180,8 +180,9 @@ def warm_up(target):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# The faults. Each takes (target, scale) and returns (problems, note): what broke its expectation, and what was seen.
-# Stream clients are asyncio connections; every wait is bounded.
+# The faults. Each takes the target and the scale (1, or 10 with --quick: a tenth of the clients) and returns
+# (problems, note): what broke its expectation, and what was seen. Stream clients are asyncio connections (the flood's
+# are plain sockets, to read FIONREAD); every wait is bounded.
 
 async def open_stream(target):
     family, _, where = address(target)
