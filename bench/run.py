@@ -33,12 +33,15 @@ import sys
 import tempfile
 import time
 
+import results_md
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE = os.path.join("bin", "Release", "net10.0")
 ECHO = os.path.join(ROOT, "samples", "Echo", RELEASE, "Echo.dll")
 RAW = os.path.join(ROOT, "bench", "RawEcho", RELEASE, "RawEcho.dll")
 KESTREL = os.path.join(ROOT, "bench", "KestrelEcho", RELEASE, "KestrelEcho.dll")
 LOAD = os.path.join(ROOT, "bench", "LoadGenerator", RELEASE, "LoadGenerator.dll")
+FAULT = os.path.join(ROOT, "bench", "FaultServer", RELEASE, "FaultServer.dll")
 PYTHON_ECHO = os.path.join(ROOT, "bench", "python_echo.py")
 PROJECTS = ["samples/Echo", "bench/RawEcho", "bench/KestrelEcho", "bench/LoadGenerator"]
 
@@ -54,6 +57,8 @@ def raise_file_limit():
 
 def server_command(name, transport, path):
     """The command line of one server under test, for a transport: tcp, udp or unixstream."""
+    if name.startswith("fault-"):  # soak.py's fault suite
+        return ["dotnet", FAULT, "--transport", transport, "--concurrency", name[len("fault-"):], "--path", path]
     if name.startswith("ours-"):
         args = ["dotnet", ECHO, "--transport", transport, "--concurrency", name[len("ours-"):]]
         return args + (["--path", path] if transport == "unixstream" else ["--host", "127.0.0.1", "--port", "0"])
@@ -65,22 +70,25 @@ def server_command(name, transport, path):
 
 
 class Server:
-    """A server under test, started in its own process group; the context exit stops it."""
+    """A server under test, started in its own process group; the context exit stops it. extra_args go at the end of
+    its command line; preexec runs in the child before it starts (by default: raise its descriptor limit)."""
 
-    def __init__(self, name, transport):
+    def __init__(self, name, transport, extra_args=(), preexec=raise_file_limit):
         self.name = name
         self.transport = transport
+        self.extra_args = list(extra_args)
+        self.preexec = preexec
         self.path = os.path.join(tempfile.mkdtemp(prefix="ssg-bench-"), "echo.sock")
         self.process = None
         self.target = None
 
     def __enter__(self):
-        command = server_command(self.name, self.transport, self.path)
+        command = server_command(self.name, self.transport, self.path) + self.extra_args
         # stderr goes to a file: a server that reports many errors must not stall on a full pipe.
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=self.errors, text=True, env=ENV,
-            preexec_fn=raise_file_limit, start_new_session=True)
+            preexec_fn=self.preexec, start_new_session=True)
         RUNNING.append(self.process)
         line = self.process.stdout.readline().strip()  # the first line names the endpoint; a dead server ends it
         if not line.startswith("listening on "):
@@ -94,8 +102,11 @@ class Server:
         return self
 
     def stderr_tail(self):
+        return self.stderr()[-500:]
+
+    def stderr(self):
         self.errors.seek(0)
-        return self.errors.read()[-500:]
+        return self.errors.read()
 
     def __exit__(self, *exc):
         stop(self.process)
@@ -126,6 +137,13 @@ def stop(process):
 def stop_all():
     for process in list(RUNNING):
         stop(process)
+
+
+def build(projects):
+    for project in projects:
+        print("building %s (Release)" % project, flush=True)
+        subprocess.run(["dotnet", "build", "-c", "Release", "-nologo", "-v", "q", os.path.join(ROOT, project)],
+                       check=True, env=ENV, stdout=subprocess.DEVNULL)
 
 
 def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1):
@@ -349,10 +367,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     if not args.no_build:
-        for project in PROJECTS:
-            print("building %s (Release)" % project, flush=True)
-            subprocess.run(["dotnet", "build", "-c", "Release", "-nologo", "-v", "q", os.path.join(ROOT, project)],
-                           check=True, env=ENV, stdout=subprocess.DEVNULL)
+        build(PROJECTS)
     results = run_all(args.warmup, args.duration, args.repeat)
     command = "python3 bench/run.py" + "".join(
         " --%s %s" % (k, v) for k, v in (("warmup", args.warmup), ("duration", args.duration), ("repeat", args.repeat))
@@ -376,8 +391,9 @@ def main():
         "",
     ]
     text = "\n".join(report)
+    kept = results_md.sections(args.output, results_md.SOAK_SECTIONS)  # soak.py's sections, from their own runs
     with open(args.output, "w") as out:
-        out.write(text)
+        out.write(text + ("\n" + kept if kept else ""))
     print()
     print(text)
     print("written to %s" % os.path.relpath(args.output, os.getcwd()))

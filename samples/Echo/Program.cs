@@ -3,11 +3,13 @@
 //
 //   dotnet run --project samples/Echo -- --transport tcp --concurrency async --port 0
 //   dotnet run --project samples/Echo -- --transport unixstream --concurrency threading --path /tmp/echo.sock
+//   dotnet run --project samples/Echo -- --transport tcp --concurrency async --timeout 30   (drops a client idle 30 s)
 //
 // Ctrl+C or SIGTERM stops it: Shutdown() fires the server's StoppingToken, which ends running echoes too.
 // Under systemd socket activation (LISTEN_FDS), it serves the passed socket:
 //   systemd-socket-activate -l 127.0.0.1:9999 dotnet samples/Echo/bin/Debug/net10.0/Echo.dll --transport tcp
 using System.Buffers;
+using System.Globalization;
 using SocketServer.Samples;
 using static SocketServer.Concurrency;
 using static SocketServer.Transport;
@@ -67,11 +69,11 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
                 {
                     // Idle: give the buffer back, and wait for data with a zero-byte receive, which needs none.
                     ReturnBuffer(ref buffer);
-                    await Connection.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    await ReceiveAsync(Memory<byte>.Empty, cancellationToken);
                 }
 
                 buffer ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
-                int read = await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                int read = await ReceiveAsync(buffer, cancellationToken);
                 if (read == 0)
                 {
                     return;
@@ -86,6 +88,27 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
         finally
         {
             ReturnBuffer(ref buffer);
+        }
+    }
+
+    // Reads the socket itself (RFile would need a buffer even while idle), so it applies the handler's Timeout itself,
+    // as RFile and WFile do: a client that sends nothing for that long is dropped.
+    private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (Timeout is not { } timeout)
+        {
+            return await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+        }
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(timeout);
+        try
+        {
+            return await Connection.ReceiveAsync(buffer, SocketFlags.None, idle.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"The client sent nothing for the handler's Timeout ({timeout.TotalSeconds} s).", new SocketException((int)SocketError.TimedOut));
         }
     }
 
@@ -115,7 +138,7 @@ internal sealed class AsyncDatagramEchoHandler : AsyncDatagramRequestHandler
     }
 }
 
-internal sealed record EchoOptions(string Transport, string Concurrency, string Host, int Port, string? Path)
+internal sealed record EchoOptions(string Transport, string Concurrency, string Host, int Port, string? Path, TimeSpan? Timeout)
 {
     private static readonly string[] Transports = ["tcp", "udp", "unixstream", "unixdatagram"];
     private static readonly string[] Concurrencies = ["sync", "threading", "forking", "async"];
@@ -130,6 +153,7 @@ internal sealed record EchoOptions(string Transport, string Concurrency, string 
         string host = "localhost";
         int port = 9999;
         string? path = null;
+        TimeSpan? timeout = null;
         for (int i = 0; i < args.Length; i += 2)
         {
             if (i + 1 == args.Length)
@@ -155,13 +179,16 @@ internal sealed record EchoOptions(string Transport, string Concurrency, string 
                 case "--path":
                     path = value;
                     break;
+                case "--timeout" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is > 0 and <= 86400:
+                    timeout = TimeSpan.FromSeconds(seconds);
+                    break;
                 default:
                     Fail($"Unexpected argument: {args[i]} {value}");
                     break;
             }
         }
 
-        var options = new EchoOptions(transport, concurrency, host, port, path);
+        var options = new EchoOptions(transport, concurrency, host, port, path, timeout);
         return options.IsUnix ? options with { Path = path ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "socketserver-echo.sock") } : options;
     }
 
@@ -170,7 +197,8 @@ internal sealed record EchoOptions(string Transport, string Concurrency, string 
         Console.Error.WriteLine(problem);
         Console.Error.WriteLine(
             "Usage: --transport tcp|udp|unixstream|unixdatagram (default tcp) --concurrency sync|threading|forking|async (default threading) " +
-            "--host <name or address> (default localhost) --port <0-65535> (default 9999; 0 picks a free port) --path <socket path> (Unix transports)");
+            "--host <name or address> (default localhost) --port <0-65535> (default 9999; 0 picks a free port) --path <socket path> (Unix transports) " +
+            "--timeout <seconds> (stream handlers' Timeout: a client that sends nothing for that long is dropped; default none)");
         Environment.Exit(2);
     }
 }
@@ -181,7 +209,10 @@ internal static class EchoServers
     public static BaseServer Create(EchoOptions options, bool bindAndActivate)
     {
         bool async = options.Concurrency == "async";
-        Func<BaseRequestHandler> stream = async ? () => new AsyncStreamEchoHandler() : () => new StreamEchoHandler();
+        TimeSpan? timeout = options.Timeout;
+        Func<BaseRequestHandler> stream = async
+            ? () => new AsyncStreamEchoHandler { Timeout = timeout }
+            : () => new StreamEchoHandler { Timeout = timeout };
         Func<BaseRequestHandler> datagram = async ? () => new AsyncDatagramEchoHandler() : () => new DatagramEchoHandler();
         string path = options.Path ?? "";
         string host = options.Host;

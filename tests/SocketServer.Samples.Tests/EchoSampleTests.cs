@@ -76,11 +76,49 @@ public class EchoSampleTests
         }
     }
 
-    [Fact]
-    public void Bad_arguments_print_the_usage_and_exit_2()
+    [Theory]
+    [InlineData("tcp", "sync")]
+    [InlineData("tcp", "threading")]
+    [InlineData("tcp", "forking")]
+    [InlineData("tcp", "async")]
+    [InlineData("unixstream", "threading")]
+    [InlineData("unixstream", "async")]
+    public void With_a_timeout_a_client_that_sends_nothing_is_dropped_and_the_next_is_served(string transport, string concurrency)
     {
-        var (exitCode, _, errors) = ChildProcess.Run(ChildProcess.Sample("Echo", "--concurrency", "fibers"));
+        string path = Path.Combine(Path.GetTempPath(), $"echo-{Guid.NewGuid():N}"[..24] + ".sock");
+        using ChildProcess server = ChildProcess.Sample(
+            "Echo", "--transport", transport, "--concurrency", concurrency, "--host", "127.0.0.1", "--port", "0", "--path", path, "--timeout", "0.5");
+        string address = server.ReadLine()["listening on ".Length..];
+        EndPoint endPoint = transport == "unixstream" ? new UnixDomainSocketEndPoint(address) : IPEndPoint.Parse(address);
+        try
+        {
+            using (Socket idle = StreamClients.Connect(endPoint))
+            {
+                Assert.Equal("served, then silent", StreamClients.Echo(idle, "served, then silent"));
+
+                // It sends nothing more: the handler's Timeout ends the connection (the read is bounded by 60 s, not 0.5 s).
+                Assert.Equal(0, idle.Receive(new byte[16]));
+            }
+
+            using Socket next = StreamClients.Connect(endPoint);
+            Assert.Equal("next", StreamClients.Echo(next, "next"));
+        }
+        finally
+        {
+            server.Signal(Signals.SIGTERM);
+            server.WaitForExit();
+        }
+    }
+
+    [Theory]
+    [InlineData("--concurrency", "fibers")]
+    [InlineData("--timeout", "0")]
+    [InlineData("--timeout", "soon")]
+    public void Bad_arguments_print_the_usage_and_exit_2(string option, string value)
+    {
+        var (exitCode, _, errors) = ChildProcess.Run(ChildProcess.Sample("Echo", option, value));
         Assert.Equal(2, exitCode);
         Assert.Contains("Usage: --transport tcp|udp|unixstream|unixdatagram", errors);
+        Assert.Contains("--timeout <seconds>", errors);
     }
 }
