@@ -65,13 +65,15 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
             {
                 if (drained)
                 {
-                    // Idle: give the buffer back, and wait for data with a zero-byte receive, which needs none.
+                    // Idle: give the buffer back, and wait for data with a zero-byte read, which needs none.
                     ReturnBuffer(ref buffer);
-                    await Connection.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    _ = await RFile.ReadAsync(Memory<byte>.Empty, cancellationToken);
                 }
 
+                // Through RFile (not Connection), so the bytes count in the socketserver.io metric. A buffer this large
+                // goes straight to the connection: RFile never takes a buffer of its own.
                 buffer ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
-                int read = await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                int read = await RFile.ReadAsync(buffer, cancellationToken);
                 if (read == 0)
                 {
                     return;

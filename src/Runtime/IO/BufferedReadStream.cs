@@ -11,9 +11,24 @@ namespace SocketServer.IO;
 /// from a connection (stream handlers) or from a received packet (datagram handlers).
 /// </summary>
 /// <remarks>
+/// <para>
 /// <see cref="Stream.Read(byte[], int, int)"/> returns as soon as some bytes are available, as every .NET stream
 /// does; use <see cref="Stream.ReadExactly(Span{byte})"/> or <see cref="Stream.ReadAtLeast"/> for Python's
 /// "read <c>n</c> bytes or until end of stream". Disposing it does not close the connection.
+/// </para>
+/// <para>
+/// Zero-byte reads follow .NET's convention: <c>ReadAsync(Memory&lt;byte&gt;.Empty)</c> (or <c>Read</c> of an empty
+/// span) with nothing buffered waits until the connection has data, or ends, and returns 0, without taking a buffer;
+/// with bytes buffered, or over a datagram, it returns 0 at once. So a handler that waits for a client's next message
+/// can wait with no memory of its own, then rent a buffer and read:
+/// <code>
+/// await RFile.ReadAsync(Memory&lt;byte&gt;.Empty, cancellationToken); // idle: no buffer held
+/// byte[] buffer = ArrayPool&lt;byte&gt;.Shared.Rent(64 * 1024);
+/// int read = await RFile.ReadAsync(buffer, cancellationToken);     // data is there: returns at once
+/// </code>
+/// A read into a buffer at least as large as this stream's own goes straight to the connection, so the stream's own
+/// buffer is not taken either.
+/// </para>
 /// </remarks>
 public sealed class BufferedReadStream : Stream
 {
@@ -192,18 +207,24 @@ public sealed class BufferedReadStream : Stream
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An empty <paramref name="buffer"/> is a zero-byte read: with nothing buffered it completes when the source has
+    /// data (or ends), without taking a buffer, and returns 0 (see the class remarks).
+    /// </remarks>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         if (_position == _length)
         {
             if (_source is null)
             {
+                return 0;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                // The zero-byte read goes to the source, which completes it when data arrives: no buffer is needed to wait.
+                await _source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 
@@ -218,7 +239,7 @@ public sealed class BufferedReadStream : Stream
             }
         }
 
-        int count = Math.Min(buffer.Length, _length - _position);
+        int count = Math.Min(buffer.Length, _length - _position); // 0 for a zero-byte read with bytes buffered
         _buffer.AsSpan(_position, count).CopyTo(buffer.Span);
         _position += count;
         return count;
@@ -236,18 +257,23 @@ public sealed class BufferedReadStream : Stream
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An empty <paramref name="buffer"/> is a zero-byte read: with nothing buffered it blocks until the source has
+    /// data (or ends), without taking a buffer, and returns 0 (see the class remarks).
+    /// </remarks>
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         if (_position == _length)
         {
             if (_source is null)
             {
+                return 0;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                _ = _source.Read(Span<byte>.Empty); // returns when data arrives (or the stream ends): no buffer is needed to wait
                 return 0;
             }
 
