@@ -67,13 +67,15 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
             {
                 if (drained)
                 {
-                    // Idle: give the buffer back, and wait for data with a zero-byte receive, which needs none.
+                    // Idle: give the buffer back, and wait for data with a zero-byte read, which needs none.
                     ReturnBuffer(ref buffer);
-                    await ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    _ = await RFile.ReadAsync(Memory<byte>.Empty, cancellationToken);
                 }
 
+                // Through RFile (not Connection), so the bytes count in the socketserver.io metric. A buffer this large
+                // goes straight to the connection: RFile never takes a buffer of its own.
                 buffer ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
-                int read = await ReceiveAsync(buffer, cancellationToken);
+                int read = await RFile.ReadAsync(buffer, cancellationToken);
                 if (read == 0)
                 {
                     return;
@@ -88,27 +90,6 @@ internal sealed class AsyncStreamEchoHandler : AsyncStreamRequestHandler
         finally
         {
             ReturnBuffer(ref buffer);
-        }
-    }
-
-    // Reads the socket itself (RFile would need a buffer even while idle), so it applies the handler's Timeout itself,
-    // as RFile and WFile do: a client that sends nothing for that long is dropped.
-    private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        if (Timeout is not { } timeout)
-        {
-            return await Connection.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-        }
-
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(timeout);
-        try
-        {
-            return await Connection.ReceiveAsync(buffer, SocketFlags.None, idle.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new IOException($"The client sent nothing for the handler's Timeout ({timeout.TotalSeconds} s).", new SocketException((int)SocketError.TimedOut));
         }
     }
 

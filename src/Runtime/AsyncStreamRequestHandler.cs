@@ -14,18 +14,37 @@ namespace SocketServer;
 /// </summary>
 /// <remarks>
 /// <see cref="WFile"/> is unbuffered: <c>WriteAsync</c> completes when every byte is in the kernel's send buffer, so a
-/// client that stops reading makes the writer wait instead of making the server buffer without bound. <see cref="RFile"/>
-/// takes its read buffer only when data arrives, so an idle connection holds none.
+/// client that stops reading makes the writer wait instead of making the server buffer without bound, and reading a line
+/// is bounded by <see cref="MaxLineLength"/> (65,536 bytes by default). <see cref="RFile"/> takes its read buffer only
+/// when data arrives, so an idle connection holds none.
 /// </remarks>
 public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
 {
     private TimeSpan? _timeout;
+    private int? _maxLineLength = BufferedReadStream.DefaultMaxLineLength;
 
     /// <summary>
     /// The read buffer size of <see cref="RFile"/>: negative (default -1) for <see cref="StreamRequestHandler.DefaultBufferSize"/>,
     /// 0 for unbuffered, or a size in bytes.
     /// </summary>
     public virtual int RBufSize { get; set; } = -1;
+
+    /// <summary>
+    /// The longest line, in bytes with its <c>'\n'</c>, that <see cref="RFile"/>'s <c>ReadLine()</c>, <c>ReadLineAsync()</c>
+    /// and <c>ReadLines()</c> accept when called without a limit: <see cref="BufferedReadStream.DefaultMaxLineLength"/>
+    /// (65,536 bytes, Python's <c>http.server</c> limit) by default. A longer line throws a
+    /// <see cref="LineTooLongException"/>, which reaches <see cref="BaseServer.HandleError"/> unless caught, and the
+    /// connection closes; the server will have read at most this many bytes plus one buffer (<see cref="RBufSize"/>) of
+    /// it. Raise it for protocols with longer lines, or set <see langword="null"/> for no limit (a client can then make
+    /// the server buffer without bound). <c>ReadLine(limit)</c> with an explicit limit is not affected. Applied to
+    /// <see cref="RFile"/> in <see cref="SetupAsync"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, or not less than <see cref="Array.MaxLength"/>.</exception>
+    public virtual int? MaxLineLength
+    {
+        get => _maxLineLength;
+        set => _maxLineLength = BufferedReadStream.ValidMaxLineLength(value);
+    }
 
     /// <summary>Whether <see cref="SetupAsync"/> sets <c>TCP_NODELAY</c>. Ignored for Unix-domain connections.</summary>
     public virtual bool DisableNagleAlgorithm { get; set; }
@@ -60,7 +79,7 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
     /// <summary>Writes the reply; each write completes when all its bytes are sent to the kernel.</summary>
     public Stream WFile { get; private set; } = null!;
 
-    /// <summary>Creates <see cref="RFile"/> and <see cref="WFile"/> over the connection.</summary>
+    /// <summary>Creates <see cref="RFile"/> (with <see cref="MaxLineLength"/>) and <see cref="WFile"/> over the connection.</summary>
     /// <param name="cancellationToken">Fires when the server stops.</param>
     /// <returns>A completed task.</returns>
     /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
@@ -81,7 +100,10 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
         }
 
         var stream = new HandlerNetworkStream(Connection, Server, Timeout);
-        RFile = new BufferedReadStream(stream, RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize);
+        RFile = new BufferedReadStream(stream, RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize)
+        {
+            MaxLineLength = MaxLineLength,
+        };
         WFile = stream;
         return Task.CompletedTask;
     }

@@ -21,7 +21,10 @@ public abstract class DatagramRequestHandler : BaseRequestHandler
     /// <summary>The server's socket, to send replies with. Do not close it: every request shares it.</summary>
     public Socket Socket { get; private set; } = null!;
 
-    /// <summary>Reads <see cref="Packet"/>.</summary>
+    /// <summary>
+    /// Reads <see cref="Packet"/>. Its lines have no length limit (<see cref="BufferedReadStream.MaxLineLength"/> is
+    /// <see langword="null"/>): the datagram is already in memory, bounded by the server's <c>MaxPacketSize</c>.
+    /// </summary>
     public BufferedReadStream RFile { get; private set; } = null!;
 
     /// <summary>Collects the reply; sent as one datagram in <see cref="Finish"/>.</summary>

@@ -14,10 +14,13 @@ namespace SocketServer;
 /// <see cref="WFile"/> is unbuffered by default (<see cref="WBufSize"/> = 0): each write sends every byte
 /// before it returns. With <see cref="WBufSize"/> &gt; 0 writes are buffered and flushed in <see cref="Finish"/>.
 /// <see cref="RFile"/> is buffered (<see cref="RBufSize"/> = -1), so once you read through it, read only through
-/// it; with <see cref="RBufSize"/> = 0 it never reads past what you asked for.
+/// it; with <see cref="RBufSize"/> = 0 it never reads past what you asked for. Reading a line is bounded by
+/// <see cref="MaxLineLength"/> (65,536 bytes by default), so a client cannot make the server buffer without bound.
 /// </remarks>
 public abstract class StreamRequestHandler : BaseRequestHandler
 {
+    private int? _maxLineLength = BufferedReadStream.DefaultMaxLineLength;
+
     /// <summary>The buffer size used when <see cref="RBufSize"/> or <see cref="WBufSize"/> is negative: 8192 bytes, Python's default.</summary>
     public const int DefaultBufferSize = 8192;
 
@@ -32,6 +35,23 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// <see cref="DefaultBufferSize"/>, or a size in bytes. Buffered output is flushed in <see cref="Finish"/>.
     /// </summary>
     public virtual int WBufSize { get; set; }
+
+    /// <summary>
+    /// The longest line, in bytes with its <c>'\n'</c>, that <see cref="RFile"/>'s <c>ReadLine()</c>, <c>ReadLineAsync()</c>
+    /// and <c>ReadLines()</c> accept when called without a limit: <see cref="BufferedReadStream.DefaultMaxLineLength"/>
+    /// (65,536 bytes, Python's <c>http.server</c> limit) by default. A longer line throws a
+    /// <see cref="LineTooLongException"/>, which reaches <see cref="BaseServer.HandleError"/> unless caught, and the
+    /// connection closes; the server will have read at most this many bytes plus one buffer (<see cref="RBufSize"/>) of
+    /// it. Raise it for protocols with longer lines, or set <see langword="null"/> for no limit (a client can then make
+    /// the server buffer without bound). <c>ReadLine(limit)</c> with an explicit limit is not affected. Applied to
+    /// <see cref="RFile"/> in <see cref="Setup"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, or not less than <see cref="Array.MaxLength"/>.</exception>
+    public virtual int? MaxLineLength
+    {
+        get => _maxLineLength;
+        set => _maxLineLength = BufferedReadStream.ValidMaxLineLength(value);
+    }
 
     /// <summary>
     /// A send and receive timeout for the connection, set in <see cref="Setup"/>; <see langword="null"/> (default)
@@ -55,7 +75,10 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// <summary>Writes the reply to the client.</summary>
     public Stream WFile { get; private set; } = null!;
 
-    /// <summary>Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, and creates <see cref="RFile"/> and <see cref="WFile"/>.</summary>
+    /// <summary>
+    /// Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, and creates <see cref="RFile"/> (with
+    /// <see cref="MaxLineLength"/>) and <see cref="WFile"/>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
     public override void Setup()
     {
@@ -72,7 +95,10 @@ public abstract class StreamRequestHandler : BaseRequestHandler
             Connection.NoDelay = true;
         }
 
-        RFile = new BufferedReadStream(new HandlerNetworkStream(Connection, Server), RBufSize < 0 ? DefaultBufferSize : RBufSize);
+        RFile = new BufferedReadStream(new HandlerNetworkStream(Connection, Server), RBufSize < 0 ? DefaultBufferSize : RBufSize)
+        {
+            MaxLineLength = MaxLineLength,
+        };
         var output = new SocketWriteStream(Connection, Server);
         WFile = WBufSize == 0 ? output : new BufferedStream(output, WBufSize < 0 ? DefaultBufferSize : WBufSize);
     }

@@ -13,6 +13,8 @@
 //   count    -> "count: <the parent's count>"
 //   collect  -> CollectChildren(), then "collected"
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
+//   reject on|off -> VerifyRequest refuses every request (printing "rejected") or none; "rejecting: on|off"
+//   metrics  -> waits until no request runs, then "metrics: name=value ..." from the parent's own meter listener
 //   close    -> "closing", Shutdown() (with --before loop: ends the loop), ServerClose(), "closed", exit 0
 // Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
 // throw | die (the child kills itself with SIGKILL) | watch (stream: answers, waits for the server's
@@ -61,6 +63,7 @@ public static class Program
 
         if (!ForkingMixIn.IsChildProcess)
         {
+            ParentMetrics.Start();
             Say($"listening on {server.ServerAddress}");
             Say($"parent {Environment.ProcessId}");
             Action stop = before == "loop" ? () => _stopLoop = true : server.Shutdown;
@@ -126,6 +129,21 @@ public static class Program
             Console.Out.WriteLine(line);
             Console.Out.Flush();
         }
+    }
+
+    /// <summary>Whether VerifyRequest refuses requests (the "reject" command).</summary>
+    public static volatile bool Rejecting;
+
+    /// <summary>The host servers' VerifyRequest: refuses every request while <see cref="Rejecting"/>, and says so.</summary>
+    public static bool Verify()
+    {
+        if (Rejecting)
+        {
+            Say("rejected");
+            return false;
+        }
+
+        return true;
     }
 
     public static string Reply(IForkingHost host, string command) => command switch
@@ -203,6 +221,20 @@ public static class Program
 
                     Say("fd: end");
                     break;
+                case "reject on":
+                case "reject off":
+                    Rejecting = command.Trim() == "reject on";
+                    Say($"rejecting: {(Rejecting ? "on" : "off")}");
+                    break;
+                case "metrics":
+                    if (!((BaseServer)host).WaitForActiveRequests(TimeSpan.FromSeconds(60)))
+                    {
+                        Say("metrics: requests still running");
+                        break;
+                    }
+
+                    Say("metrics: " + ParentMetrics.Snapshot());
+                    break;
                 case "close":
                     Say("closing");
                     stop();
@@ -236,6 +268,8 @@ public partial class TcpHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
+
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => Report(exception);
 
     internal static void Report(Exception exception) => Program.Say($"error {Environment.ProcessId} {exception.GetType().Name}: {exception.Message}");
@@ -255,6 +289,8 @@ public partial class UdpHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
+
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
@@ -263,6 +299,8 @@ public partial class UnixStreamHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
+
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
@@ -270,6 +308,8 @@ public partial class UnixStreamHost : IForkingHost
 public partial class UnixDatagramHost : IForkingHost
 {
     public int Count { get; set; }
+
+    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }

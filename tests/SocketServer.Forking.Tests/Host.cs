@@ -57,6 +57,22 @@ public sealed class Host : IDisposable
         return Encoding.UTF8.GetString(reply, 0, datagram.Receive(reply));
     }
 
+    /// <summary>Sends a request and does not wait for a reply (for a stream, closes its side and reads until the server closes).</summary>
+    public void SendOnly(string command)
+    {
+        if (IsStream)
+        {
+            using Socket connection = Connect();
+            connection.Send(Encoding.UTF8.GetBytes(command + "\n"));
+            connection.Shutdown(SocketShutdown.Send);
+            ReadToEnd(connection);
+            return;
+        }
+
+        using Socket datagram = Datagram();
+        datagram.SendTo(Encoding.UTF8.GetBytes(command), Address);
+    }
+
     public Socket Connect()
     {
         var socket = Address is UnixDomainSocketEndPoint

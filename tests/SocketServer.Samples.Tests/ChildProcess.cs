@@ -15,7 +15,7 @@ public sealed partial class ChildProcess : IDisposable
     private readonly BlockingCollection<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
-    private ChildProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool ownProcessGroup = false)
+    private ChildProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool ownProcessGroup = false, string? workingDirectory = null)
     {
         if (ownProcessGroup)
         {
@@ -32,6 +32,7 @@ public sealed partial class ChildProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (string argument in arguments)
         {
@@ -162,6 +163,9 @@ public sealed partial class ChildProcess : IDisposable
     public static ChildProcess Python(params string[] arguments) => new("python3", ["-u", .. arguments]);
 
     public static ChildProcess Start(string fileName, params string[] arguments) => new(fileName, arguments);
+
+    /// <summary>Runs a program in <paramref name="workingDirectory"/> (e.g. <c>dotnet tool run</c>, which finds the tool manifest from there).</summary>
+    public static ChildProcess StartIn(string workingDirectory, string fileName, params string[] arguments) => new(fileName, arguments, workingDirectory: workingDirectory);
 
     /// <summary>Runs a program to its end and returns its exit code and output.</summary>
     public static (int ExitCode, string[] Output, string Errors) Run(ChildProcess process)

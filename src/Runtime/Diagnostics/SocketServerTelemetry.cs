@@ -21,7 +21,7 @@ namespace SocketServer.Diagnostics;
 /// <item><term><c>socketserver.rejected_requests</c> (<c>{request}</c>)</term><description>counter: requests <c>VerifyRequest</c> refused (<c>socketserver.rejection.reason</c> = <c>verify_request</c>).</description></item>
 /// <item><term><c>socketserver.aborted_requests</c> (<c>{request}</c>)</term><description>counter: connections cut by <see cref="BaseServer.AbortActiveRequests"/> (a drain that ran out of time).</description></item>
 /// <item><term><c>socketserver.accept.errors</c> (<c>{error}</c>)</term><description>counter: failed accepts that made the server pause accepting (<c>error.type</c> is the socket error, e.g. <c>TooManyOpenSockets</c> for EMFILE).</description></item>
-/// <item><term><c>socketserver.io</c> (<c>By</c>)</term><description>counter: bytes read through <c>RFile</c> and written through <c>WFile</c> (stream handlers), and datagram sizes; <c>network.io.direction</c> is <c>receive</c> or <c>transmit</c>.</description></item>
+/// <item><term><c>socketserver.io</c> (<c>By</c>)</term><description>counter: bytes received and sent, <c>network.io.direction</c> <c>receive</c> or <c>transmit</c>. A stream handler's are what <c>RFile</c> read from the connection (bytes it buffered included) and what <c>WFile</c> wrote to it, each byte once whatever the read or write method; bytes read or written on <c>Connection</c> directly are not counted, nor unread input a stream server discards when it closes a connection. A datagram server's are every datagram received (refused ones included, as <c>socketserver.requests</c> counts them) and every reply sent.</description></item>
 /// </list>
 /// <para>Each request handled is a span (<see cref="ActivityKind.Server"/>, named <c>socketserver.request</c>, shown as
 /// "<c>{server type} request</c>") that is current while the handler runs, so the handler's own spans and logs nest
@@ -29,8 +29,12 @@ namespace SocketServer.Diagnostics;
 /// <see cref="ActivityStatusCode.Error"/>, <c>error.type</c> and the exception as an event.</para>
 /// <para>Nothing is measured or allocated for an instrument nobody listens to, and no span is created while the
 /// source has no listener.</para>
-/// <para>A Forking server measures its parent's part of a request (taking it and handing it to a child); the
-/// handler runs in the child process.</para>
+/// <para>A Forking server measures its parent's part of a request: <c>socketserver.requests</c>,
+/// <c>socketserver.rejected_requests</c> and <c>socketserver.accept.errors</c> as any server; <c>socketserver.active_requests</c>
+/// and <c>socketserver.request.duration</c> from <c>VerifyRequest</c> passing to the hand-off to a child;
+/// <c>socketserver.errors</c> for what the parent reports (a child that could not take its request, or that died before
+/// finishing it); and in <c>socketserver.io</c> the datagrams the parent received. The handler runs in the child process,
+/// so its bytes and its exceptions are measured by the child's meter, in the child, not by the parent's.</para>
 /// </remarks>
 public static class SocketServerTelemetry
 {
@@ -73,7 +77,7 @@ public static class SocketServerTelemetry
         "socketserver.accept.errors", "{error}", "Failed accepts that made the server pause accepting.");
 
     internal static readonly Counter<long> Io = Meter.CreateCounter<long>(
-        "socketserver.io", "By", "Bytes read through RFile and written through WFile, and datagram sizes.");
+        "socketserver.io", "By", "Bytes received and sent: through a stream handler's RFile and WFile, and datagrams received and replies sent.");
 
     private const string Version = "1.0.0";
 }

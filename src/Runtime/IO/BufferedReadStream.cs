@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -11,13 +12,42 @@ namespace SocketServer.IO;
 /// from a connection (stream handlers) or from a received packet (datagram handlers).
 /// </summary>
 /// <remarks>
+/// <para>
 /// <see cref="Stream.Read(byte[], int, int)"/> returns as soon as some bytes are available, as every .NET stream
 /// does; use <see cref="Stream.ReadExactly(Span{byte})"/> or <see cref="Stream.ReadAtLeast"/> for Python's
 /// "read <c>n</c> bytes or until end of stream". Disposing it does not close the connection.
+/// </para>
+/// <para>
+/// Zero-byte reads follow .NET's convention: <c>ReadAsync(Memory&lt;byte&gt;.Empty)</c> (or <c>Read</c> of an empty
+/// span) with nothing buffered waits until the connection has data, or ends, and returns 0, without taking a buffer;
+/// with bytes buffered, or over a datagram, it returns 0 at once. So a handler that waits for a client's next message
+/// can wait with no memory of its own, then rent a buffer and read:
+/// <code>
+/// await RFile.ReadAsync(Memory&lt;byte&gt;.Empty, cancellationToken); // idle: no buffer held
+/// byte[] buffer = ArrayPool&lt;byte&gt;.Shared.Rent(64 * 1024);
+/// int read = await RFile.ReadAsync(buffer, cancellationToken);     // data is there: returns at once
+/// </code>
+/// A read into a buffer at least as large as this stream's own goes straight to the connection, so the stream's own
+/// buffer is not taken either.
+/// </para>
+/// <para>
+/// Reading lines is bounded by default: over a connection, <see cref="ReadLine"/>, <see cref="ReadLineAsync"/> and
+/// <see cref="ReadLines"/> called without a limit throw a <see cref="LineTooLongException"/> once a line passes
+/// <see cref="MaxLineLength"/> (<see cref="DefaultMaxLineLength"/>, 65,536 bytes), so that a client sending an endless
+/// line cannot make the server buffer without bound. <see cref="ReadToEnd"/> is not bounded: it is Python's
+/// <c>read()</c>, for requests whose end the client marks by closing its side.
+/// </para>
 /// </remarks>
 public sealed class BufferedReadStream : Stream
 {
+    /// <summary>
+    /// The <see cref="MaxLineLength"/> of a stream over a connection: 65,536 bytes, the longest request line and header
+    /// Python's <c>http.server</c> accepts.
+    /// </summary>
+    public const int DefaultMaxLineLength = 65_536;
+
     private readonly Stream? _source;
+    private int? _maxLineLength;
     private readonly int _bufferSize;
     private readonly bool _unbuffered;
     private byte[]? _buffer;
@@ -39,10 +69,15 @@ public sealed class BufferedReadStream : Stream
         _source = source;
         _unbuffered = bufferSize == 0;
         _bufferSize = _unbuffered ? 1 : bufferSize;
+        _maxLineLength = DefaultMaxLineLength;
     }
 
     /// <summary>Reads the bytes of <paramref name="content"/> (a datagram) without copying them.</summary>
     /// <param name="content">All the data there is; the stream ends after it.</param>
+    /// <remarks>
+    /// <see cref="MaxLineLength"/> is <see langword="null"/> here: the whole datagram is already in memory, its size
+    /// bounded by the server's <c>MaxPacketSize</c>, so a line limit would protect nothing and only refuse long lines.
+    /// </remarks>
     public BufferedReadStream(byte[] content)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -73,11 +108,35 @@ public sealed class BufferedReadStream : Stream
     }
 
     /// <summary>
+    /// The longest line, in bytes with its <c>'\n'</c>, that <see cref="ReadLine"/>, <see cref="ReadLineAsync"/> and
+    /// <see cref="ReadLines"/> return when called without a limit; a longer line throws a
+    /// <see cref="LineTooLongException"/> after <c>MaxLineLength + 1</c> bytes of it have been read, so reading a line
+    /// never holds more than that plus the buffer. <see langword="null"/> for no limit (a client can then make the
+    /// server buffer without bound). Over a connection it is <see cref="DefaultMaxLineLength"/> unless set (the
+    /// handlers set it from their <c>MaxLineLength</c>); over a datagram, <see langword="null"/>. An explicit
+    /// <c>limit</c> argument is not affected: <c>ReadLine(limit)</c> returns at most <c>limit</c> bytes, as in Python,
+    /// and never throws for length.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, or not less than <see cref="Array.MaxLength"/>.</exception>
+    public int? MaxLineLength
+    {
+        get => _maxLineLength;
+        set => _maxLineLength = ValidMaxLineLength(value);
+    }
+
+    /// <summary>
     /// Reads one line: bytes up to and including the next <c>'\n'</c>, at most <paramref name="limit"/> bytes, or
     /// up to the end of the stream. Returns an empty array at the end of the stream.
     /// </summary>
-    /// <param name="limit">The most bytes to return; negative (the default) for no limit.</param>
+    /// <param name="limit">
+    /// The most bytes to return (Python's <c>readline(limit)</c>: the rest of a longer line is returned by the next
+    /// calls); negative (the default) for a whole line, at most <see cref="MaxLineLength"/> bytes.
+    /// </param>
     /// <returns>The line, including its <c>'\n'</c> if one was read.</returns>
+    /// <exception cref="LineTooLongException">
+    /// Called without a limit, the line is longer than <see cref="MaxLineLength"/>: more bytes than that arrived without
+    /// a <c>'\n'</c>. They are consumed.
+    /// </exception>
     public byte[] ReadLine(int limit = -1)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -86,7 +145,9 @@ public sealed class BufferedReadStream : Stream
             return [];
         }
 
+        int cap = Cap(limit);
         List<byte[]>? parts = null;
+        byte[]? line = null;
         int total = 0;
         while (true)
         {
@@ -96,33 +157,38 @@ public sealed class BufferedReadStream : Stream
             }
 
             ReadOnlySpan<byte> available = _buffer.AsSpan(_position, _length - _position);
-            if (limit > 0 && available.Length > limit - total)
+            if (cap > 0 && available.Length > cap - total)
             {
-                available = available[..(limit - total)];
+                available = available[..(cap - total)];
             }
 
             int newline = available.IndexOf((byte)'\n');
             ReadOnlySpan<byte> taken = newline >= 0 ? available[..(newline + 1)] : available;
             _position += taken.Length;
             total += taken.Length;
-            if (parts is null && (newline >= 0 || total == limit))
+            bool complete = newline >= 0 || total == cap;
+            if (parts is null && complete)
             {
                 // The whole line was in the buffer: one copy.
-                return taken.ToArray();
+                line = taken.ToArray();
+                break;
             }
 
             (parts ??= []).Add(taken.ToArray());
-            if (newline >= 0 || total == limit)
+            if (complete)
             {
                 break;
             }
         }
 
-        return Concatenate(parts, total);
+        line ??= Concatenate(parts, total);
+        ThrowIfTooLong(limit, line);
+        return line;
     }
 
     /// <summary>Reads lines until the end of the stream (Python's <c>for line in rfile</c>).</summary>
     /// <returns>Each line, including its <c>'\n'</c> (the last one may lack it).</returns>
+    /// <exception cref="LineTooLongException">A line is longer than <see cref="MaxLineLength"/>.</exception>
     public IEnumerable<byte[]> ReadLines()
     {
         while (true)
@@ -137,7 +203,10 @@ public sealed class BufferedReadStream : Stream
         }
     }
 
-    /// <summary>Reads everything up to the end of the stream (Python's <c>rfile.read()</c>).</summary>
+    /// <summary>
+    /// Reads everything up to the end of the stream (Python's <c>rfile.read()</c>). Not bounded: it holds whatever the
+    /// client sends before closing its side, so use it only where the request's size is bounded some other way.
+    /// </summary>
     /// <returns>The remaining bytes.</returns>
     public byte[] ReadToEnd()
     {
@@ -153,9 +222,15 @@ public sealed class BufferedReadStream : Stream
     /// <see cref="ReadLine"/> without blocking a thread: the bytes up to and including the next <c>'\n'</c>, at most
     /// <paramref name="limit"/> bytes, or up to the end of the stream; an empty array at the end of the stream.
     /// </summary>
-    /// <param name="limit">The most bytes to return; negative (the default) for no limit.</param>
+    /// <param name="limit">
+    /// The most bytes to return (Python's <c>readline(limit)</c>); negative (the default) for a whole line, at most
+    /// <see cref="MaxLineLength"/> bytes.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait for data.</param>
     /// <returns>The line, including its <c>'\n'</c> if one was read.</returns>
+    /// <exception cref="LineTooLongException">
+    /// Called without a limit, the line is longer than <see cref="MaxLineLength"/>. Its bytes read so far are consumed.
+    /// </exception>
     public async ValueTask<byte[]> ReadLineAsync(int limit = -1, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -164,6 +239,7 @@ public sealed class BufferedReadStream : Stream
             return [];
         }
 
+        int cap = Cap(limit);
         using var line = new MemoryStream();
         while (true)
         {
@@ -173,37 +249,45 @@ public sealed class BufferedReadStream : Stream
             }
 
             int available = _length - _position;
-            if (limit > 0)
+            if (cap > 0)
             {
-                available = Math.Min(available, limit - (int)line.Length);
+                available = Math.Min(available, cap - (int)line.Length);
             }
 
             int newline = _buffer.AsSpan(_position, available).IndexOf((byte)'\n');
             int taken = newline >= 0 ? newline + 1 : available;
             line.Write(_buffer!, _position, taken);
             _position += taken;
-            if (newline >= 0 || line.Length == limit)
+            if (newline >= 0 || line.Length == cap)
             {
                 break;
             }
         }
 
-        return line.ToArray();
+        byte[] result = line.ToArray();
+        ThrowIfTooLong(limit, result);
+        return result;
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An empty <paramref name="buffer"/> is a zero-byte read: with nothing buffered it completes when the source has
+    /// data (or ends), without taking a buffer, and returns 0 (see the class remarks).
+    /// </remarks>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         if (_position == _length)
         {
             if (_source is null)
             {
+                return 0;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                // The zero-byte read goes to the source, which completes it when data arrives: no buffer is needed to wait.
+                await _source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 
@@ -218,7 +302,7 @@ public sealed class BufferedReadStream : Stream
             }
         }
 
-        int count = Math.Min(buffer.Length, _length - _position);
+        int count = Math.Min(buffer.Length, _length - _position); // 0 for a zero-byte read with bytes buffered
         _buffer.AsSpan(_position, count).CopyTo(buffer.Span);
         _position += count;
         return count;
@@ -236,18 +320,23 @@ public sealed class BufferedReadStream : Stream
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An empty <paramref name="buffer"/> is a zero-byte read: with nothing buffered it blocks until the source has
+    /// data (or ends), without taking a buffer, and returns 0 (see the class remarks).
+    /// </remarks>
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         if (_position == _length)
         {
             if (_source is null)
             {
+                return 0;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                _ = _source.Read(Span<byte>.Empty); // returns when data arrives (or the stream ends): no buffer is needed to wait
                 return 0;
             }
 
@@ -316,6 +405,34 @@ public sealed class BufferedReadStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Checks a <see cref="MaxLineLength"/> (the handlers' settings use it too) and returns it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero, negative, or not less than <see cref="Array.MaxLength"/>.</exception>
+    internal static int? ValidMaxLineLength(int? value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (value is { } length)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length, name);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(length, Array.MaxLength, name);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// How many bytes a line read may take: the caller's <paramref name="limit"/> if it gave one; else one past
+    /// <see cref="MaxLineLength"/>, enough to tell a line of exactly that length from a longer one; else no cap (-1).
+    /// </summary>
+    private int Cap(int limit) => limit > 0 ? limit : _maxLineLength is { } most ? most + 1 : -1;
+
+    /// <summary>Throws when a line read without a limit came back longer than <see cref="MaxLineLength"/>.</summary>
+    private void ThrowIfTooLong(int limit, byte[] line)
+    {
+        if (limit < 0 && _maxLineLength is { } most && line.Length > most)
+        {
+            throw new LineTooLongException(most, line.Length);
+        }
     }
 
     private static byte[] Concatenate(List<byte[]>? parts, int total)

@@ -7,33 +7,78 @@ using System.Threading.Tasks;
 namespace SocketServer.IO;
 
 /// <summary>
-/// The <see cref="NetworkStream"/> under a stream handler's <c>RFile</c> (and an asynchronous handler's <c>WFile</c>):
-/// counts the bytes it reads and writes for the <c>socketserver.io</c> metric (a flag check per call when nobody
-/// listens) and, given a <paramref name="timeout"/>, bounds each asynchronous read and write by it, as the socket's
-/// own timeouts bound the synchronous ones. Does not own the socket.
+/// The connection stream under a stream handler's <c>RFile</c> (and an asynchronous handler's <c>WFile</c>): counts
+/// the bytes it reads and writes for the <c>socketserver.io</c> metric (a flag check per call when nobody listens)
+/// and, given a <paramref name="timeout"/>, bounds each asynchronous read and write by it, as the socket's own
+/// timeouts bound the synchronous ones. Does not own the socket.
 /// </summary>
-internal sealed class HandlerNetworkStream(Socket connection, BaseServer server, TimeSpan? timeout = null)
-    : NetworkStream(connection, ownsSocket: false)
+/// <remarks>
+/// It wraps a <see cref="NetworkStream"/> rather than deriving from one: a type derived from <see cref="NetworkStream"/>
+/// has its span reads and writes routed through its array overloads (.NET's compatibility rule for subclasses written
+/// before spans existed), so counting in both overloads counted every such byte twice, and a copy through a rented
+/// array was paid on each call. Here every overload ends in exactly one of four counted operations: <see cref="Read(Span{byte})"/>,
+/// <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>, <see cref="Write(ReadOnlySpan{byte})"/> and
+/// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>; the inherited ones (<c>ReadByte</c>, <c>WriteByte</c>,
+/// <c>CopyTo</c>, <c>CopyToAsync</c>, <c>BeginRead</c>…) reach them through the array overloads.
+/// </remarks>
+internal sealed class HandlerNetworkStream(Socket connection, BaseServer server, TimeSpan? timeout = null) : Stream
 {
-    public override int Read(byte[] buffer, int offset, int count) => Received(base.Read(buffer, offset, count));
+    private readonly NetworkStream _inner = new(connection, ownsSocket: false);
 
-    public override int Read(Span<byte> buffer) => Received(base.Read(buffer));
+    public override bool CanRead => _inner.CanRead;
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override bool CanWrite => _inner.CanWrite;
+
+    public override bool CanSeek => false;
+
+    public override bool CanTimeout => true;
+
+    public override int ReadTimeout
+    {
+        get => _inner.ReadTimeout;
+        set => _inner.ReadTimeout = value;
+    }
+
+    public override int WriteTimeout
+    {
+        get => _inner.WriteTimeout;
+        set => _inner.WriteTimeout = value;
+    }
+
+    public override long Length => throw new NotSupportedException("A connection has no length.");
+
+    public override long Position
+    {
+        get => throw new NotSupportedException("A connection cannot seek.");
+        set => throw new NotSupportedException("A connection cannot seek.");
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    public override int Read(Span<byte> buffer) => Received(_inner.Read(buffer));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (timeout is not { } limit)
         {
-            return Received(await base.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+            return Received(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
         }
 
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(limit);
         try
         {
-            return Received(await base.ReadAsync(buffer, timer.Token).ConfigureAwait(false));
+            return Received(await _inner.ReadAsync(buffer, timer.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -43,24 +88,27 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        base.Write(buffer, offset, count);
-        server.CountIo(count, received: false);
+        ValidateBufferArguments(buffer, offset, count);
+        Write(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        base.Write(buffer);
+        _inner.Write(buffer);
         server.CountIo(buffer.Length, received: false);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (timeout is not { } limit)
         {
-            await base.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -68,7 +116,7 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
             timer.CancelAfter(limit);
             try
             {
-                await base.WriteAsync(buffer, timer.Token).ConfigureAwait(false);
+                await _inner.WriteAsync(buffer, timer.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -77,6 +125,26 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
         }
 
         server.CountIo(buffer.Length, received: false);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A connection cannot seek.");
+
+    public override void SetLength(long value) => throw new NotSupportedException("A connection has no length.");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private static IOException TimedOut(string what, TimeSpan limit) =>
