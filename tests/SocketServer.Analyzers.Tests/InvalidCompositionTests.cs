@@ -16,6 +16,10 @@ public class InvalidCompositionTests
         public abstract class AbstractMixIn : ServerMixIn { }
         """;
 
+    private const string NullMixInList = "the mix-in list is null; list mix-in types with typeof(...), or none";
+
+    private const string NullMixInEntry = "a mix-in entry is null; list mix-in types with typeof(...)";
+
     private static DiagnosticResult Error(int marker, string server, string problem) =>
         new DiagnosticResult("SSA007", DiagnosticSeverity.Error).WithLocation(marker).WithArguments(server, problem);
 
@@ -79,6 +83,47 @@ public class InvalidCompositionTests
             Error(1, "S", "-1 is not a Concurrency (Sync, Threading, Forking or Async)"),
             Error(2, "Helpers", "a static class cannot be a server"),
             Error(3, "Message", "a record cannot derive from a server class; declare a class"));
+
+    [Fact]
+    public Task A_null_mix_in_list() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading, {|#0:null|})]
+            public partial class S { public bool DaemonThreads => true; }
+
+            [SocketServer(Udp, Sync, {|#1:(System.Type[])null|})]
+            public partial class T;
+            """ + Support,
+            Error(0, "S", NullMixInList),
+            Error(1, "T", NullMixInList));
+
+    /// <summary>A missing comma and parenthesis: the parser's recovery reads the same null mix-in list.</summary>
+    [Fact]
+    public Task A_null_mix_in_list_from_a_typo() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(UnixStream, Threading {|#0:{|CS1003:null|}|} {|CS1026:]|}
+            public partial class S { public bool DaemonThreads => true; }
+            """ + Support,
+            Error(0, "S", NullMixInList));
+
+    [Fact]
+    public Task A_null_mix_in_entry() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Sync, typeof(Logging), {|#0:null|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", NullMixInEntry));
+
+    [Fact]
+    public Task A_null_handler() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, {|#0:Handler = null|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", "the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor"));
 
     [Fact]
     public Task Valid_compositions_and_a_pragma() =>

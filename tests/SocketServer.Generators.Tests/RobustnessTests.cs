@@ -62,6 +62,11 @@ public class RobustnessTests
         { "the attribute on two parts", "[SocketServer(Tcp)] public partial class S; [SocketServer(Udp)] public partial class S;" },
         { "a file-local class", "[SocketServer(Tcp)] file partial class S;" },
         { "an unknown named argument", "[SocketServer(Tcp, Handlr = typeof(EchoHandler))] public partial class S;" },
+        { "a null mix-in list", "[SocketServer(Tcp, Threading, null)] public partial class S;" },
+        { "a null mix-in array", "[SocketServer(Tcp, Threading, (System.Type[])null)] public partial class S;" },
+        { "a null mix-in list from a missing comma and parenthesis", "[SocketServer(UnixStream, Threading null ] public partial class S;" },
+        { "a null mix-in entry", "[SocketServer(Tcp, Threading, typeof(LoggingMixIn), null)] public partial class S;" },
+        { "a null mix-in entry in an array", "[SocketServer(Tcp, Threading, new System.Type[] { null })] public partial class S;" },
     };
 
     [Theory]

@@ -10,8 +10,8 @@ namespace SocketServer.Analyzers.Rules;
 /// <summary>
 /// SSA007: a <c>[SocketServer]</c> declaration the generator cannot compose: out-of-range arguments, a class that
 /// cannot be a server, a second concurrency mix-in (a composed base class, or a concurrency helper listed as a
-/// mix-in), a mix-in listed twice or that is not a creatable <c>ServerMixIn</c>, a handler that is not a creatable
-/// request handler.
+/// mix-in), a null mix-in list or entry, a mix-in listed twice or that is not a creatable <c>ServerMixIn</c>, a null
+/// handler, a handler that is not a creatable request handler.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
@@ -73,34 +73,59 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
 
         if (arguments.Length == 3 && arguments[2].Kind == TypedConstantKind.Array)
         {
-            var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            for (int i = 0; i < arguments[2].Values.Length; i++)
-            {
-                if (arguments[2].Values[i].Value is INamedTypeSymbol mixIn)
-                {
-                    Location? at = Positional(syntax, 2 + i);
-                    if (!seen.Add(mixIn))
-                    {
-                        Report($"the mix-in '{mixIn.Name}' is listed twice", at);
-                    }
-                    else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
-                    {
-                        Report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
-                    }
-                    else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, context.Compilation) is { } problem)
-                    {
-                        Report(problem, at);
-                    }
-                }
-            }
+            CheckMixIns(arguments[2], syntax, server, known, context.Compilation, Report);
         }
 
-        if (ServerComposition.HandlerOf(attribute) is { } handler
+        if (HasNullHandler(attribute))
+        {
+            Report("the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor", Named(syntax, "Handler"));
+        }
+        else if (ServerComposition.HandlerOf(attribute) is { } handler
             && Creatable(handler, known.BaseRequestHandler, "a request handler (BaseRequestHandler)", server, context.Compilation) is { } handlerProblem)
         {
             Report(handlerProblem, Named(syntax, "Handler"));
         }
     }
+
+    /// <summary>The user mix-ins: a null list (which has no entries to read), null entries, duplicates, types that are not creatable mix-ins.</summary>
+    private static void CheckMixIns(TypedConstant list, AttributeSyntax? syntax, INamedTypeSymbol server, KnownTypes known, Compilation compilation, System.Action<string, Location?> report)
+    {
+        if (list.IsNull)
+        {
+            report("the mix-in list is null; list mix-in types with typeof(...), or none", Positional(syntax, 2));
+            return;
+        }
+
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        for (int i = 0; i < list.Values.Length; i++)
+        {
+            TypedConstant entry = list.Values[i];
+            Location? at = Positional(syntax, 2 + i);
+            if (entry.Kind == TypedConstantKind.Type && entry.IsNull)
+            {
+                report("a mix-in entry is null; list mix-in types with typeof(...)", at);
+            }
+            else if (entry.Kind == TypedConstantKind.Type && entry.Value is INamedTypeSymbol mixIn)
+            {
+                if (!seen.Add(mixIn))
+                {
+                    report($"the mix-in '{mixIn.Name}' is listed twice", at);
+                }
+                else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
+                {
+                    report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
+                }
+                else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, compilation) is { } problem)
+                {
+                    report(problem, at);
+                }
+            }
+        }
+    }
+
+    /// <summary><c>Handler = null</c>: the generator needs a type to create, and a null one is neither a type nor "no handler".</summary>
+    private static bool HasNullHandler(AttributeData attribute) =>
+        attribute.NamedArguments.Any(n => n.Key == "Handler" && n.Value.Kind == TypedConstantKind.Type && n.Value.IsNull);
 
     private static void CheckBase(INamedTypeSymbol server, KnownTypes known, ImmutableArray<TypedConstant> arguments, System.Action<string, Location?> report)
     {

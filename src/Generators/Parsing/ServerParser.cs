@@ -134,7 +134,8 @@ internal static class ServerParser
         concurrency = (ConcurrencyKind)concurrencyValue;
         if (arguments.Length == 3)
         {
-            if (arguments[2].Kind != TypedConstantKind.Array)
+            // A null list ('null', '(Type[])null', or a typo the parser reads so) has no Values: refuse it.
+            if (arguments[2].Kind != TypedConstantKind.Array || arguments[2].IsNull)
             {
                 return false;
             }
