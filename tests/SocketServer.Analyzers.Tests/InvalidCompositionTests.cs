@@ -125,6 +125,37 @@ public class InvalidCompositionTests
             """ + Support,
             Error(0, "S", "the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor"));
 
+    /// <summary>Found by the fuzz: an array type is a type, but not a class the server can create.</summary>
+    [Fact]
+    public Task A_mix_in_or_handler_that_is_not_a_named_type() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Sync, {|#0:typeof(int[])|})]
+            public partial class S;
+
+            [SocketServer(Tcp, {|#1:Handler = typeof(Lines[])|})]
+            public partial class T;
+            """ + Support,
+            Error(0, "S", "'int[]' is not a ServerMixIn"),
+            Error(1, "T", "'Lines[]' is not a request handler (BaseRequestHandler)"));
+
+    /// <summary>Found by writing the fuzz's oracle: the generator cannot add a part to a file-local class from its own file.</summary>
+    [Fact]
+    public Task A_file_local_class_or_a_class_in_one() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [{|#0:SocketServer(Tcp)|}]
+            file partial class S;
+
+            file partial class Outer
+            {
+                [{|#1:SocketServer(Udp)|}]
+                public partial class T;
+            }
+            """ + Support,
+            Error(0, "S", "a file-local class cannot be a server: the generator adds the rest of the class in a file of its own"),
+            Error(1, "T", "it is declared in file-local 'Outer', and the generator adds the rest of the class in a file of its own"));
+
     [Fact]
     public Task Valid_compositions_and_a_pragma() =>
         Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(

@@ -67,6 +67,14 @@ public class RobustnessTests
         { "a null mix-in list from a missing comma and parenthesis", "[SocketServer(UnixStream, Threading null ] public partial class S;" },
         { "a null mix-in entry", "[SocketServer(Tcp, Threading, typeof(LoggingMixIn), null)] public partial class S;" },
         { "a null mix-in entry in an array", "[SocketServer(Tcp, Threading, new System.Type[] { null })] public partial class S;" },
+        { "an array type as a mix-in", "[SocketServer(Tcp, Threading, typeof(LoggingMixIn[]))] public partial class S;" },
+        { "an array type as the handler", "[SocketServer(Tcp, Handler = typeof(EchoHandler[]))] public partial class S;" },
+        { "nested in a file-local class", "file partial class Outer { [SocketServer(Tcp)] public partial class S; }" },
+        {
+            "a look-alike attribute declared in source, with array arguments",
+            "namespace SocketServer { public sealed class SocketServerAttribute(System.Type[] transport, System.Type[] concurrency) : System.Attribute; } " +
+            "[SocketServer.SocketServer(new[] { typeof(int) }, new[] { typeof(int) })] public partial class S;"
+        },
     };
 
     [Theory]

@@ -124,8 +124,8 @@ internal static class ServerParser
             return false;
         }
 
-        if (arguments[0].Value is not int transportValue || transportValue is < 0 or > 3
-            || arguments[1].Value is not int concurrencyValue || concurrencyValue is < 0 or > 3)
+        if (IntArgument(arguments[0]) is not int transportValue || transportValue is < 0 or > 3
+            || IntArgument(arguments[1]) is not int concurrencyValue || concurrencyValue is < 0 or > 3)
         {
             return false;
         }
@@ -145,6 +145,13 @@ internal static class ServerParser
 
         return true;
     }
+
+    /// <summary>
+    /// The value of an enum or integer argument. An array argument has none (its <c>Value</c> throws): the runtime's
+    /// attribute takes none there, but a look-alike <c>SocketServer.SocketServerAttribute</c> declared in source may.
+    /// </summary>
+    private static int? IntArgument(TypedConstant argument) =>
+        argument.Kind is TypedConstantKind.Enum or TypedConstantKind.Primitive && argument.Value is int value ? value : null;
 
     /// <summary>The user may name the transport's base class; any other base class does not fit.</summary>
     private static bool HasExpectedBase(INamedTypeSymbol type, Compilation compilation, TransportKind transport)
