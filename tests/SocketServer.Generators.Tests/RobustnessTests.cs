@@ -108,6 +108,36 @@ public class RobustnessTests
         Assert.Equal("Shop.EchoServer.g.cs", Path.GetFileName(Assert.Single(result.GeneratedTrees).FilePath));
     }
 
+    /// <summary>A namespace named '@event' once made the hint name '@event.Shop.S.g.cs', which Roslyn rejects (CS8785).</summary>
+    [Fact]
+    public void Keywords_used_as_names_compose_into_code_that_compiles()
+    {
+        const string source = GeneratorHarness.Usings + """
+            namespace @event.Shop
+            {
+                public sealed class @struct : ServerMixIn;
+
+                [SocketServer(Tcp, Threading, typeof(@struct))]
+                public partial class @class
+                {
+                    public bool DaemonThreads => true;
+                }
+
+                public partial class @base<@int>
+                {
+                    [SocketServer(Udp)]
+                    public partial class S;
+                }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        Assert.Equal(
+            ["event.Shop.base`1.S.g.cs", "event.Shop.class.g.cs"],
+            result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).Order(StringComparer.Ordinal));
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+    }
+
     [Fact]
     public void Hint_names_are_stable_and_distinct_for_nested_and_generic_types()
     {

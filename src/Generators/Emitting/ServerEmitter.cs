@@ -335,7 +335,7 @@ internal static class ServerEmitter
 
                 writer.Line("/// <summary>This server's <see cref=\"" + mixIn.Type + "\"/> mix-in, for its settings.</summary>");
                 writer.Line(GeneratedCode);
-                writer.Line("public " + mixIn.Type + " " + mixIn.PropertyName + " => " + MixInField(i) + ";");
+                writer.Line("public " + mixIn.Type + " " + Identifier.Escape(mixIn.PropertyName) + " => " + MixInField(i) + ";");
                 writer.Line();
             }
         }

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SocketServer.Generators.Emitting;
 using SocketServer.Generators.Model;
 
 namespace SocketServer.Generators.Parsing;
@@ -241,8 +242,8 @@ internal static class ServerParser
             modifiers = modifiers.Length == 0 ? "static" : modifiers + " static";
         }
 
-        string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
-        return new TypeDeclarationModel(keyword, type.Name, typeParameters, modifiers, type.IsAbstract, type.IsSealed);
+        string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier.Escape(p.Name))) + ">";
+        return new TypeDeclarationModel(keyword, Identifier.Escape(type.Name), typeParameters, modifiers, type.IsAbstract, type.IsSealed);
     }
 
     private static string AccessibilityKeywords(Accessibility accessibility) => accessibility switch
@@ -256,7 +257,10 @@ internal static class ServerParser
         _ => string.Empty,
     };
 
-    /// <summary>A stable file name: the type's namespace, containing types and name, with arity for generics.</summary>
+    /// <summary>
+    /// A stable file name: the type's namespace, containing types and name, with arity for generics. Built from the
+    /// symbols' names, which are never escaped: Roslyn rejects the '@' of a namespace such as <c>@event</c> in a hint name.
+    /// </summary>
     private static string HintName(INamedTypeSymbol type)
     {
         var parts = new Stack<string>();
@@ -265,8 +269,12 @@ internal static class ServerParser
             parts.Push(current.Arity == 0 ? current.Name : current.Name + "`" + current.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        string name = string.Join(".", parts);
-        return (type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name) + ".g.cs";
+        for (INamespaceSymbol? current = type.ContainingNamespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            parts.Push(current.Name);
+        }
+
+        return string.Join(".", parts) + ".g.cs";
     }
 
     private static string FullyQualified(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

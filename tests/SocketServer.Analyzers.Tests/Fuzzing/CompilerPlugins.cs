@@ -16,8 +16,9 @@ namespace SocketServer.Analyzers.Tests.Fuzzing;
 /// <summary>
 /// Runs everything the project plugs into the compiler on one file, as a build and an editor would: the generator
 /// (through Roslyn's driver), then every analyzer on the compilation with the generated code, then every code fix
-/// on each diagnostic it fixes. Returns what threw, from whichever of them, in the words of the exception; and any
-/// [SocketServer] declaration the generator refused while nothing in the file says why.
+/// on each diagnostic it fixes. Returns what threw, from whichever of them, in the words of the exception; any
+/// [SocketServer] declaration the generator refused while nothing in the file says why; and errors in generated code
+/// when the file itself has none.
 /// </summary>
 public static class CompilerPlugins
 {
@@ -65,12 +66,18 @@ public static class CompilerPlugins
             failures.Enqueue($"the analyzer driver reported {diagnostic}");
         }
 
-        // Refusing a declaration is fine only if something tells the user: a compiler error or an analyzer's error in their file.
+        // Refusing a declaration is fine only if something tells the user: a compiler error or an analyzer's error in
+        // their file. And when their file has no error, neither may the code the generator added to it.
         if (!diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree == input))
         {
             foreach (INamedTypeSymbol refused in RefusedServers(output, input))
             {
                 failures.Enqueue($"the generator composed nothing for '{refused.ToDisplayString()}' and no error in the file says why");
+            }
+
+            foreach (Diagnostic error in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && tree != input).Take(3))
+            {
+                failures.Enqueue($"the generated code does not compile, although the file does: {error}");
             }
         }
 

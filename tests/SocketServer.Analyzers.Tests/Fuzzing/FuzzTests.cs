@@ -7,9 +7,10 @@ using Xunit.Abstractions;
 namespace SocketServer.Analyzers.Tests.Fuzzing;
 
 /// <summary>
-/// The generator, the analyzers and the code fixes never throw, whatever the user is in the middle of typing, and
-/// the generator never refuses a declaration without an error that says why: each of many seeded mutations of
-/// <see cref="FuzzSeeds"/> (see <see cref="SourceMutator"/>) goes through all of them (see <see cref="CompilerPlugins"/>).
+/// The generator, the analyzers and the code fixes never throw, whatever the user is in the middle of typing; the
+/// generator never refuses a declaration without an error that says why, nor adds code that does not compile to a
+/// file that does: each of many seeded mutations of <see cref="FuzzSeeds"/> (see <see cref="SourceMutator"/>) goes
+/// through all of them (see <see cref="CompilerPlugins"/>).
 /// </summary>
 /// <remarks>
 /// 500 variants by default, which CI runs (about 25 s on two busy cores). More, and another sequence:

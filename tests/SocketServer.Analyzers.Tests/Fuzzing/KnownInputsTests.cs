@@ -30,6 +30,7 @@ public class KnownInputsTests
         { "an array type as the handler", "[SocketServer(Tcp, Handler = typeof(EchoHandler[]))] public partial class S;" },
         { "a file-local class", "[SocketServer(Tcp)] file partial class S;" },
         { "a class in a file-local class", "file partial class Outer { [SocketServer(Tcp)] public partial class S; }" },
+        { "keywords as names", "namespace @event { [SocketServer(Tcp, Sync, typeof(@struct))] public partial class @class; public sealed class @struct : ServerMixIn; }" },
         {
             "a look-alike attribute declared in source, with array arguments",
             """

@@ -28,7 +28,7 @@ public static class SourceMutator
         "<>", "default", "new", "Handler =", "Handler = null", "typeof(LoggingMixIn)", "typeof(ThreadingMixIn)",
         "typeof(int)", "new System.Type[] { null }", "(System.Type[])null", "mixIns:", "transport:", "\"", "'", "=>",
         ".", "?", "!", "@", "#if X", "#endif", "/*", "//", "\n", "Tcp", "Udp", "UnixStream", "UnixDatagram", "Sync",
-        "Threading", "Forking", "Async",
+        "Threading", "Forking", "Async", "@class", "@event", "@int",
     ];
 
     /// <summary>Arguments that the generator must refuse and SSA007 explain: three argument edits in eight use one of these.</summary>
