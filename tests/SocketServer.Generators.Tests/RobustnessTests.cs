@@ -138,6 +138,68 @@ public class RobustnessTests
         Assert.Empty(GeneratorHarness.Problems(output, result));
     }
 
+    /// <summary>
+    /// Found by the fuzz: a public server with an internal mix-in got a public property of the mix-in's type (CS0053).
+    /// The property is as accessible as its type allows: public, internal, or private.
+    /// </summary>
+    [Fact]
+    public void Mix_ins_less_accessible_than_the_server_compose_into_code_that_compiles()
+    {
+        const string source = GeneratorHarness.Usings + """
+            namespace Shop;
+
+            internal sealed class InternalMixIn : ServerMixIn;
+
+            public partial class Outer
+            {
+                private sealed class PrivateMixIn : ServerMixIn;
+
+                protected internal sealed class ProtectedInternalMixIn : ServerMixIn;
+
+                [SocketServer(Tcp, Threading, typeof(InternalMixIn), typeof(PrivateMixIn), typeof(ProtectedInternalMixIn), typeof(LoggingMixIn))]
+                public partial class S
+                {
+                    public bool DaemonThreads => true;
+                }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        string generated = Assert.Single(result.GeneratedTrees).ToString();
+        Assert.Contains("internal global::Shop.InternalMixIn InternalMixIn =>", generated);
+        Assert.Contains("private global::Shop.Outer.PrivateMixIn PrivateMixIn =>", generated);
+        Assert.Contains("internal global::Shop.Outer.ProtectedInternalMixIn ProtectedInternalMixIn =>", generated);
+        Assert.Contains("public global::LoggingMixIn LoggingMixIn =>", generated);
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+    }
+
+    /// <summary>
+    /// A closed generic mix-in or handler: its property is no more accessible than its type arguments, and the
+    /// documentation references its generic definition as a cref can (<c>Generic{T}</c>: a '&lt;' is bad XML, CS1570,
+    /// and a type argument is not a cref, CS1584).
+    /// </summary>
+    [Fact]
+    public void Closed_generic_mix_ins_and_handlers_compose_into_code_that_compiles()
+    {
+        const string source = GeneratorHarness.Usings + """
+            namespace Shop;
+
+            internal sealed class InternalMixIn : ServerMixIn;
+
+            public sealed class Generic<T> : ServerMixIn;
+
+            [SocketServer(Tcp, Sync, typeof(Generic<InternalMixIn>), Handler = typeof(GenericHandler<int>))]
+            public partial class S;
+            """;
+        var (result, output) = GeneratorHarness.Run(source, Support);
+        GeneratorHarness.AssertDidNotThrow(result);
+        string generated = Assert.Single(result.GeneratedTrees).ToString();
+        Assert.Contains("internal global::Shop.Generic<global::Shop.InternalMixIn> Generic =>", generated);
+        Assert.Contains("<see cref=\"global::Shop.Generic{T}\"/>", generated);
+        Assert.Contains("<see cref=\"global::GenericHandler{T}\"/>", generated);
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+    }
+
     [Fact]
     public void Hint_names_are_stable_and_distinct_for_nested_and_generic_types()
     {

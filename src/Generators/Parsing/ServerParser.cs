@@ -46,7 +46,7 @@ internal static class ServerParser
             return null;
         }
 
-        string? handler = null;
+        TypeReference? handler = null;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
             if (named.Key != "Handler")
@@ -60,7 +60,7 @@ internal static class ServerParser
                 return null;
             }
 
-            handler = FullyQualified(handlerType);
+            handler = Reference(handlerType);
         }
 
         EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation);
@@ -182,10 +182,49 @@ internal static class ServerParser
                 property = mixIn.Name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            mixIns.Add(new MixInModel(FullyQualified(mixIn), property));
+            mixIns.Add(new MixInModel(Reference(mixIn), property, PropertyAccessibility(mixIn)));
         }
 
         return EquatableArray.From(mixIns);
+    }
+
+    /// <summary>
+    /// The accessibility for a property of type <paramref name="type"/> in any server that can create it: public if
+    /// the type, the types around it and its type arguments all are; internal if each is at least internal; else private
+    /// (a private, protected or private protected type is nested in a type around the server, whose body a private
+    /// member's is within).
+    /// </summary>
+    private static string PropertyAccessibility(INamedTypeSymbol type)
+    {
+        bool allPublic = true;
+        foreach (INamedTypeSymbol part in TypeAndItsParts(type))
+        {
+            switch (part.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                    break;
+                case Accessibility.Internal or Accessibility.ProtectedOrInternal:
+                    allPublic = false;
+                    break;
+                default:
+                    return "private";
+            }
+        }
+
+        return allPublic ? "public" : "internal";
+    }
+
+    /// <summary>A type, the types it is nested in, and its type arguments, recursively.</summary>
+    private static IEnumerable<INamedTypeSymbol> TypeAndItsParts(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            yield return current;
+            foreach (INamedTypeSymbol argument in current.TypeArguments.OfType<INamedTypeSymbol>().SelectMany(TypeAndItsParts))
+            {
+                yield return argument;
+            }
+        }
     }
 
     /// <summary>
@@ -276,6 +315,9 @@ internal static class ServerParser
 
         return string.Join(".", parts) + ".g.cs";
     }
+
+    private static TypeReference Reference(INamedTypeSymbol type) =>
+        new(FullyQualified(type), FullyQualified(type.OriginalDefinition).Replace('<', '{').Replace('>', '}'));
 
     private static string FullyQualified(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 }

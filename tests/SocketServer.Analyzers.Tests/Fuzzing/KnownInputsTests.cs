@@ -1,9 +1,9 @@
 namespace SocketServer.Analyzers.Tests.Fuzzing;
 
 /// <summary>
-/// Inputs that made a plug-in throw, or the generator refuse a declaration with nothing to say why, each through the
-/// generator, every analyzer and every code fix (see <see cref="CompilerPlugins"/>): regression tests for what the
-/// fuzz and its review found.
+/// Inputs that made a plug-in throw, the generator refuse a declaration with nothing to say why, or the generated code
+/// fail to compile, each through the generator, every analyzer and every code fix (see <see cref="CompilerPlugins"/>):
+/// regression tests for what the fuzz and its review found.
 /// </summary>
 public class KnownInputsTests
 {
@@ -30,6 +30,12 @@ public class KnownInputsTests
         { "an array type as the handler", "[SocketServer(Tcp, Handler = typeof(EchoHandler[]))] public partial class S;" },
         { "a file-local class", "[SocketServer(Tcp)] file partial class S;" },
         { "a class in a file-local class", "file partial class Outer { [SocketServer(Tcp)] public partial class S; }" },
+        { "an internal mix-in on a public server", "internal sealed class Internal : ServerMixIn; [SocketServer(Tcp, Sync, typeof(Internal))] public partial class S;" },
+        {
+            "a closed generic mix-in and handler",
+            "public sealed class Generic<T> : ServerMixIn; public sealed class Lines<T> : StreamRequestHandler; " +
+            "[SocketServer(Tcp, Sync, typeof(Generic<int>), Handler = typeof(Lines<string>))] public partial class S;"
+        },
         { "keywords as names", "namespace @event { [SocketServer(Tcp, Sync, typeof(@struct))] public partial class @class; public sealed class @struct : ServerMixIn; }" },
         {
             "a look-alike attribute declared in source, with array arguments",
@@ -52,7 +58,7 @@ public class KnownInputsTests
     [MemberData(nameof(Inputs))]
     public async Task Nothing_throws_and_a_refusal_is_explained(string what, string declaration)
     {
-        IReadOnlyList<string> failures = await CompilerPlugins.FailuresAsync(Usings + declaration, CancellationToken.None);
+        IReadOnlyList<string> failures = await CompilerPlugins.FailuresAsync(Usings + declaration, checkGeneratedCode: true, CancellationToken.None);
         Assert.True(failures.Count == 0, $"{what}:\n{string.Join("\n", failures)}");
     }
 }
