@@ -190,9 +190,9 @@ internal static class ServerParser
 
     /// <summary>
     /// The accessibility for a property of type <paramref name="type"/> in any server that can create it: public if
-    /// the type, the types around it and its type arguments all are; internal if each is at least internal; else private
-    /// (a private, protected or private protected type is nested in a type around the server, whose body a private
-    /// member's is within).
+    /// the type, the types around it and its type arguments all are; internal if each is at least internal; else
+    /// private (a private or protected type that the server can use is declared in a type around the server, or in a
+    /// base class of one, so the server's body, where a private member is visible, is within the type's reach).
     /// </summary>
     private static string PropertyAccessibility(INamedTypeSymbol type)
     {
