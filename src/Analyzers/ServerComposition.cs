@@ -84,13 +84,22 @@ internal readonly struct ServerComposition
 
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         return arguments.Length >= 2
-            && arguments[0].Value is int transport && transport is >= 0 and <= 3
-            && arguments[1].Value is int concurrency && concurrency is >= 0 and <= 3
+            && IntArgument(arguments[0]) is int transport && transport is >= 0 and <= 3
+            && IntArgument(arguments[1]) is int concurrency && concurrency is >= 0 and <= 3
             ? new ServerComposition((Transport)transport, (Concurrency)concurrency)
             : null;
     }
 
     /// <summary>The <c>Handler = typeof(...)</c> of a <c>[SocketServer]</c> attribute, with its syntax for locations.</summary>
     public static INamedTypeSymbol? HandlerOf(AttributeData attribute) =>
-        attribute.NamedArguments.FirstOrDefault(n => n.Key == "Handler").Value.Value as INamedTypeSymbol;
+        attribute.NamedArguments.FirstOrDefault(n => n.Key == "Handler").Value is { Kind: TypedConstantKind.Type } handler
+            ? handler.Value as INamedTypeSymbol
+            : null;
+
+    /// <summary>
+    /// The value of an enum or integer argument. An array argument has none (its <c>Value</c> throws): the runtime's
+    /// attribute takes none there, but a look-alike <c>SocketServer.SocketServerAttribute</c> declared in source may.
+    /// </summary>
+    public static int? IntArgument(TypedConstant argument) =>
+        argument.Kind is TypedConstantKind.Enum or TypedConstantKind.Primitive && argument.Value is int value ? value : null;
 }

@@ -93,4 +93,22 @@ public class DaemonThreadsTests
             key,
             Info(0).WithArguments("First"),
             Info(1).WithArguments("Second"));
+
+    /// <summary>The typo that makes a null mix-in list: the generator composes nothing, SSA005 and its fix still work.</summary>
+    [Fact]
+    public Task The_fix_works_on_a_declaration_the_generator_refuses() =>
+        Verify.CodeFixAsync<DaemonThreadsAnalyzer, DeclareDaemonThreadsCodeFixProvider>(
+            """
+            [SocketServer(UnixStream, Threading {|CS1003:null|} {|CS1026:]|}
+            public partial class {|#0:S|};
+            """,
+            """
+            [SocketServer(UnixStream, Threading {|CS1003:null|} {|CS1026:]|}
+            public partial class S
+            {
+                public bool DaemonThreads => false;
+            }
+            """,
+            DeclareDaemonThreadsCodeFixProvider.WaitKey,
+            Info(0).WithArguments("S"));
 }

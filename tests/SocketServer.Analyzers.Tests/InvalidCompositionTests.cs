@@ -16,6 +16,10 @@ public class InvalidCompositionTests
         public abstract class AbstractMixIn : ServerMixIn { }
         """;
 
+    private const string NullMixInList = "the mix-in list is null; list mix-in types with typeof(...), or none";
+
+    private const string NullMixInEntry = "a mix-in entry is null; list mix-in types with typeof(...)";
+
     private static DiagnosticResult Error(int marker, string server, string problem) =>
         new DiagnosticResult("SSA007", DiagnosticSeverity.Error).WithLocation(marker).WithArguments(server, problem);
 
@@ -79,6 +83,78 @@ public class InvalidCompositionTests
             Error(1, "S", "-1 is not a Concurrency (Sync, Threading, Forking or Async)"),
             Error(2, "Helpers", "a static class cannot be a server"),
             Error(3, "Message", "a record cannot derive from a server class; declare a class"));
+
+    [Fact]
+    public Task A_null_mix_in_list() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Threading, {|#0:null|})]
+            public partial class S { public bool DaemonThreads => true; }
+
+            [SocketServer(Udp, Sync, {|#1:(System.Type[])null|})]
+            public partial class T;
+            """ + Support,
+            Error(0, "S", NullMixInList),
+            Error(1, "T", NullMixInList));
+
+    /// <summary>A missing comma and parenthesis: the parser's recovery reads the same null mix-in list.</summary>
+    [Fact]
+    public Task A_null_mix_in_list_from_a_typo() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(UnixStream, Threading {|#0:{|CS1003:null|}|} {|CS1026:]|}
+            public partial class S { public bool DaemonThreads => true; }
+            """ + Support,
+            Error(0, "S", NullMixInList));
+
+    [Fact]
+    public Task A_null_mix_in_entry() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Sync, typeof(Logging), {|#0:null|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", NullMixInEntry));
+
+    [Fact]
+    public Task A_null_handler() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, {|#0:Handler = null|})]
+            public partial class S;
+            """ + Support,
+            Error(0, "S", "the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor"));
+
+    /// <summary>Found by the fuzz: an array type is a type, but not a class the server can create.</summary>
+    [Fact]
+    public Task A_mix_in_or_handler_that_is_not_a_named_type() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [SocketServer(Tcp, Sync, {|#0:typeof(int[])|})]
+            public partial class S;
+
+            [SocketServer(Tcp, {|#1:Handler = typeof(Lines[])|})]
+            public partial class T;
+            """ + Support,
+            Error(0, "S", "'int[]' is not a ServerMixIn"),
+            Error(1, "T", "'Lines[]' is not a request handler (BaseRequestHandler)"));
+
+    /// <summary>Found by writing the fuzz's oracle: the generator cannot add a part to a file-local class from its own file.</summary>
+    [Fact]
+    public Task A_file_local_class_or_a_class_in_one() =>
+        Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
+            """
+            [{|#0:SocketServer(Tcp)|}]
+            file partial class S;
+
+            file partial class Outer
+            {
+                [{|#1:SocketServer(Udp)|}]
+                public partial class T;
+            }
+            """ + Support,
+            Error(0, "S", "a file-local class cannot be a server: the generator adds the rest of the class in a file of its own"),
+            Error(1, "T", "it is declared in file-local 'Outer', and the generator adds the rest of the class in a file of its own"));
 
     [Fact]
     public Task Valid_compositions_and_a_pragma() =>

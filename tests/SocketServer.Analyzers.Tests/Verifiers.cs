@@ -26,7 +26,8 @@ public static class Verify
 
         """;
 
-    private static readonly ImmutableArray<MetadataReference> References =
+    /// <summary>.NET 10 and the runtime: what a project using SocketServer compiles against.</summary>
+    public static readonly ImmutableArray<MetadataReference> References =
         [.. Net100.References.All, MetadataReference.CreateFromFile(typeof(BaseServer).Assembly.Location)];
 
     public static DiagnosticResult Diagnostic(string id) => new(id, DiagnosticSeverity.Warning);

@@ -9,9 +9,10 @@ namespace SocketServer.Analyzers.Rules;
 
 /// <summary>
 /// SSA007: a <c>[SocketServer]</c> declaration the generator cannot compose: out-of-range arguments, a class that
-/// cannot be a server, a second concurrency mix-in (a composed base class, or a concurrency helper listed as a
-/// mix-in), a mix-in listed twice or that is not a creatable <c>ServerMixIn</c>, a handler that is not a creatable
-/// request handler.
+/// cannot be a server (static, a record, file-local or in a file-local type), a second concurrency mix-in (a composed
+/// base class, or a concurrency helper listed as a mix-in), a null mix-in list or entry, a mix-in listed twice or
+/// that is not a creatable <c>ServerMixIn</c> (an array type is not one), a null handler, a handler that is not a
+/// creatable request handler.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
@@ -49,12 +50,12 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         if (arguments.Length >= 2)
         {
-            if (arguments[0].Value is int transport && transport is < 0 or > 3)
+            if (ServerComposition.IntArgument(arguments[0]) is int transport && transport is < 0 or > 3)
             {
                 Report($"{transport} is not a Transport (Tcp, Udp, UnixStream or UnixDatagram)", Positional(syntax, 0));
             }
 
-            if (arguments[1].Value is int concurrency && concurrency is < 0 or > 3)
+            if (ServerComposition.IntArgument(arguments[1]) is int concurrency && concurrency is < 0 or > 3)
             {
                 Report($"{concurrency} is not a Concurrency (Sync, Threading, Forking or Async)", Positional(syntax, 1));
             }
@@ -69,43 +70,100 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
             Report("a record cannot derive from a server class; declare a class");
         }
 
+        if (server.IsFileLocal)
+        {
+            Report("a file-local class cannot be a server: the generator adds the rest of the class in a file of its own");
+        }
+        else if (FileLocalContainer(server) is { } container)
+        {
+            Report($"it is declared in file-local '{container.Name}', and the generator adds the rest of the class in a file of its own");
+        }
+
         CheckBase(server, known, arguments, Report);
 
         if (arguments.Length == 3 && arguments[2].Kind == TypedConstantKind.Array)
         {
-            var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            for (int i = 0; i < arguments[2].Values.Length; i++)
-            {
-                if (arguments[2].Values[i].Value is INamedTypeSymbol mixIn)
-                {
-                    Location? at = Positional(syntax, 2 + i);
-                    if (!seen.Add(mixIn))
-                    {
-                        Report($"the mix-in '{mixIn.Name}' is listed twice", at);
-                    }
-                    else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
-                    {
-                        Report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
-                    }
-                    else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, context.Compilation) is { } problem)
-                    {
-                        Report(problem, at);
-                    }
-                }
-            }
+            CheckMixIns(arguments[2], syntax, server, known, context.Compilation, Report);
         }
 
-        if (ServerComposition.HandlerOf(attribute) is { } handler
+        TypedConstant handlerArgument = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Handler").Value;
+        if (handlerArgument.Kind == TypedConstantKind.Type && handlerArgument.IsNull)
+        {
+            Report("the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor", Named(syntax, "Handler"));
+        }
+        else if (handlerArgument.Kind == TypedConstantKind.Type && handlerArgument.Value is ITypeSymbol and not INamedTypeSymbol)
+        {
+            Report($"'{Display(handlerArgument)}' is not a request handler (BaseRequestHandler)", Named(syntax, "Handler"));
+        }
+        else if (ServerComposition.HandlerOf(attribute) is { } handler
             && Creatable(handler, known.BaseRequestHandler, "a request handler (BaseRequestHandler)", server, context.Compilation) is { } handlerProblem)
         {
             Report(handlerProblem, Named(syntax, "Handler"));
         }
     }
 
+    /// <summary>The user mix-ins: a null list (which has no entries to read), null entries, duplicates, types that are not creatable mix-ins.</summary>
+    private static void CheckMixIns(TypedConstant list, AttributeSyntax? syntax, INamedTypeSymbol server, KnownTypes known, Compilation compilation, System.Action<string, Location?> report)
+    {
+        if (list.IsNull)
+        {
+            report("the mix-in list is null; list mix-in types with typeof(...), or none", Positional(syntax, 2));
+            return;
+        }
+
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        for (int i = 0; i < list.Values.Length; i++)
+        {
+            TypedConstant entry = list.Values[i];
+            Location? at = Positional(syntax, 2 + i);
+            if (entry.Kind == TypedConstantKind.Type && entry.IsNull)
+            {
+                report("a mix-in entry is null; list mix-in types with typeof(...)", at);
+            }
+            else if (entry.Kind == TypedConstantKind.Type && entry.Value is ITypeSymbol and not INamedTypeSymbol)
+            {
+                report($"'{Display(entry)}' is not a ServerMixIn", at);
+            }
+            else if (entry.Kind == TypedConstantKind.Type && entry.Value is INamedTypeSymbol mixIn)
+            {
+                if (!seen.Add(mixIn))
+                {
+                    report($"the mix-in '{mixIn.Name}' is listed twice", at);
+                }
+                else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
+                {
+                    report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
+                }
+                else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, compilation) is { } problem)
+                {
+                    report(problem, at);
+                }
+            }
+        }
+    }
+
+    /// <summary>An array, pointer or other type that is not a class the server could create, as the user wrote it.</summary>
+    private static string Display(TypedConstant type) =>
+        ((ITypeSymbol)type.Value!).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+    /// <summary>The generated part is a file of its own, so it cannot be a part of a file-local type, nor of a type in one.</summary>
+    private static INamedTypeSymbol? FileLocalContainer(INamedTypeSymbol server)
+    {
+        for (INamedTypeSymbol? outer = server.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsFileLocal)
+            {
+                return outer;
+            }
+        }
+
+        return null;
+    }
+
     private static void CheckBase(INamedTypeSymbol server, KnownTypes known, ImmutableArray<TypedConstant> arguments, System.Action<string, Location?> report)
     {
         if (server.BaseType is not { SpecialType: not SpecialType.System_Object } declared || declared.TypeKind == TypeKind.Error
-            || arguments.Length < 1 || arguments[0].Value is not int transport || transport is < 0 or > 3)
+            || arguments.Length < 1 || ServerComposition.IntArgument(arguments[0]) is not int transport || transport is < 0 or > 3)
         {
             return;
         }

@@ -141,7 +141,7 @@ internal static class ServerEmitter
 
             for (int i = 0; i < model.MixIns.Count; i++)
             {
-                writer.Line("private readonly " + model.MixIns[i].Type + " " + MixInField(i) + " = new();");
+                writer.Line("private readonly " + model.MixIns[i].Type.Code + " " + MixInField(i) + " = new();");
             }
 
             if (helper is not null || model.MixIns.Count > 0)
@@ -155,10 +155,10 @@ internal static class ServerEmitter
             bool unix = model.Transport is TransportKind.UnixStream or TransportKind.UnixDatagram;
             string access = _type.IsAbstract ? "protected" : "public";
             string factoryParameter = model.Handler is null ? "global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, " : string.Empty;
-            string factory = model.Handler is null ? "requestHandlerFactory" : "static () => new " + model.Handler + "()";
+            string factory = model.Handler is null ? "requestHandlerFactory" : "static () => new " + model.Handler.Code + "()";
             string createdHandlers = model.Handler is null
                 ? string.Empty
-                : " Each request is handled by a new <see cref=\"" + model.Handler + "\"/>.";
+                : " Each request is handled by a new <see cref=\"" + model.Handler.Cref + "\"/>.";
 
             ConstructorShape[] shapes = unix
                 ?
@@ -333,9 +333,9 @@ internal static class ServerEmitter
                     continue;
                 }
 
-                writer.Line("/// <summary>This server's <see cref=\"" + mixIn.Type + "\"/> mix-in, for its settings.</summary>");
+                writer.Line("/// <summary>This server's <see cref=\"" + mixIn.Type.Cref + "\"/> mix-in, for its settings.</summary>");
                 writer.Line(GeneratedCode);
-                writer.Line("public " + mixIn.Type + " " + mixIn.PropertyName + " => " + MixInField(i) + ";");
+                writer.Line(mixIn.PropertyAccessibility + " " + mixIn.Type.Code + " " + Identifier.Escape(mixIn.PropertyName) + " => " + MixInField(i) + ";");
                 writer.Line();
             }
         }

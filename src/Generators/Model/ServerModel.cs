@@ -28,7 +28,7 @@ internal enum ConcurrencyKind
 /// <param name="Declaration">How the type itself is declared.</param>
 /// <param name="Transport">The transport argument.</param>
 /// <param name="Concurrency">The concurrency argument.</param>
-/// <param name="Handler">The handler type, fully qualified with <c>global::</c>, or <see langword="null"/>.</param>
+/// <param name="Handler">The handler type, or <see langword="null"/>.</param>
 /// <param name="MixIns">The user mix-ins, outermost first.</param>
 /// <param name="UserMembers">The names of the mix-in settings the user declared in the partial class; the generator leaves those to the user.</param>
 internal sealed record ServerModel(
@@ -38,7 +38,7 @@ internal sealed record ServerModel(
     TypeDeclarationModel Declaration,
     TransportKind Transport,
     ConcurrencyKind Concurrency,
-    string? Handler,
+    TypeReference? Handler,
     EquatableArray<MixInModel> MixIns,
     EquatableArray<string> UserMembers);
 
@@ -57,7 +57,19 @@ internal sealed record TypeDeclarationModel(
     bool IsAbstract,
     bool IsSealed);
 
+/// <summary>A type as generated code names it.</summary>
+/// <param name="Code">In code: fully qualified with <c>global::</c>, with its type arguments.</param>
+/// <param name="Cref">
+/// In a documentation reference: its generic definition, type parameters in braces (<c>global::A.B{T}</c>), since
+/// a cref cannot name type arguments and a '&lt;' would end the XML attribute.
+/// </param>
+internal sealed record TypeReference(string Code, string Cref);
+
 /// <summary>A user mix-in: its type, and the property that exposes its instance.</summary>
-/// <param name="Type">The type, fully qualified with <c>global::</c>.</param>
+/// <param name="Type">The type.</param>
 /// <param name="PropertyName">The name of the property that exposes the instance.</param>
-internal sealed record MixInModel(string Type, string PropertyName);
+/// <param name="PropertyAccessibility">
+/// The property's accessibility keyword: <c>public</c>, or less when the type is less accessible (a property may not
+/// expose a type less accessible than itself).
+/// </param>
+internal sealed record MixInModel(TypeReference Type, string PropertyName, string PropertyAccessibility);

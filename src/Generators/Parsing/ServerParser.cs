@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SocketServer.Generators.Emitting;
 using SocketServer.Generators.Model;
 
 namespace SocketServer.Generators.Parsing;
@@ -45,7 +46,7 @@ internal static class ServerParser
             return null;
         }
 
-        string? handler = null;
+        TypeReference? handler = null;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
             if (named.Key != "Handler")
@@ -59,7 +60,7 @@ internal static class ServerParser
                 return null;
             }
 
-            handler = FullyQualified(handlerType);
+            handler = Reference(handlerType);
         }
 
         EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation);
@@ -124,8 +125,8 @@ internal static class ServerParser
             return false;
         }
 
-        if (arguments[0].Value is not int transportValue || transportValue is < 0 or > 3
-            || arguments[1].Value is not int concurrencyValue || concurrencyValue is < 0 or > 3)
+        if (IntArgument(arguments[0]) is not int transportValue || transportValue is < 0 or > 3
+            || IntArgument(arguments[1]) is not int concurrencyValue || concurrencyValue is < 0 or > 3)
         {
             return false;
         }
@@ -134,7 +135,8 @@ internal static class ServerParser
         concurrency = (ConcurrencyKind)concurrencyValue;
         if (arguments.Length == 3)
         {
-            if (arguments[2].Kind != TypedConstantKind.Array)
+            // A null list ('null', '(Type[])null', or a typo the parser reads so) has no Values: refuse it.
+            if (arguments[2].Kind != TypedConstantKind.Array || arguments[2].IsNull)
             {
                 return false;
             }
@@ -144,6 +146,13 @@ internal static class ServerParser
 
         return true;
     }
+
+    /// <summary>
+    /// The value of an enum or integer argument. An array argument has none (its <c>Value</c> throws): the runtime's
+    /// attribute takes none there, but a look-alike <c>SocketServer.SocketServerAttribute</c> declared in source may.
+    /// </summary>
+    private static int? IntArgument(TypedConstant argument) =>
+        argument.Kind is TypedConstantKind.Enum or TypedConstantKind.Primitive && argument.Value is int value ? value : null;
 
     /// <summary>The user may name the transport's base class; any other base class does not fit.</summary>
     private static bool HasExpectedBase(INamedTypeSymbol type, Compilation compilation, TransportKind transport)
@@ -173,10 +182,49 @@ internal static class ServerParser
                 property = mixIn.Name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            mixIns.Add(new MixInModel(FullyQualified(mixIn), property));
+            mixIns.Add(new MixInModel(Reference(mixIn), property, PropertyAccessibility(mixIn)));
         }
 
         return EquatableArray.From(mixIns);
+    }
+
+    /// <summary>
+    /// The accessibility for a property of type <paramref name="type"/> in any server that can create it: public if
+    /// the type, the types around it and its type arguments all are; internal if each is at least internal; else
+    /// private (a private or protected type that the server can use is declared in a type around the server, or in a
+    /// base class of one, so the server's body, where a private member is visible, is within the type's reach).
+    /// </summary>
+    private static string PropertyAccessibility(INamedTypeSymbol type)
+    {
+        bool allPublic = true;
+        foreach (INamedTypeSymbol part in TypeAndItsParts(type))
+        {
+            switch (part.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                    break;
+                case Accessibility.Internal or Accessibility.ProtectedOrInternal:
+                    allPublic = false;
+                    break;
+                default:
+                    return "private";
+            }
+        }
+
+        return allPublic ? "public" : "internal";
+    }
+
+    /// <summary>A type, the types it is nested in, and its type arguments, recursively.</summary>
+    private static IEnumerable<INamedTypeSymbol> TypeAndItsParts(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            yield return current;
+            foreach (INamedTypeSymbol argument in current.TypeArguments.OfType<INamedTypeSymbol>().SelectMany(TypeAndItsParts))
+            {
+                yield return argument;
+            }
+        }
     }
 
     /// <summary>
@@ -233,8 +281,8 @@ internal static class ServerParser
             modifiers = modifiers.Length == 0 ? "static" : modifiers + " static";
         }
 
-        string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
-        return new TypeDeclarationModel(keyword, type.Name, typeParameters, modifiers, type.IsAbstract, type.IsSealed);
+        string typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier.Escape(p.Name))) + ">";
+        return new TypeDeclarationModel(keyword, Identifier.Escape(type.Name), typeParameters, modifiers, type.IsAbstract, type.IsSealed);
     }
 
     private static string AccessibilityKeywords(Accessibility accessibility) => accessibility switch
@@ -248,7 +296,10 @@ internal static class ServerParser
         _ => string.Empty,
     };
 
-    /// <summary>A stable file name: the type's namespace, containing types and name, with arity for generics.</summary>
+    /// <summary>
+    /// A stable file name: the type's namespace, containing types and name, with arity for generics. Built from the
+    /// symbols' names, which are never escaped: Roslyn rejects the '@' of a namespace such as <c>@event</c> in a hint name.
+    /// </summary>
     private static string HintName(INamedTypeSymbol type)
     {
         var parts = new Stack<string>();
@@ -257,9 +308,16 @@ internal static class ServerParser
             parts.Push(current.Arity == 0 ? current.Name : current.Name + "`" + current.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        string name = string.Join(".", parts);
-        return (type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name) + ".g.cs";
+        for (INamespaceSymbol? current = type.ContainingNamespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            parts.Push(current.Name);
+        }
+
+        return string.Join(".", parts) + ".g.cs";
     }
+
+    private static TypeReference Reference(INamedTypeSymbol type) =>
+        new(FullyQualified(type), FullyQualified(type.OriginalDefinition).Replace('<', '{').Replace('>', '}'));
 
     private static string FullyQualified(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 }
