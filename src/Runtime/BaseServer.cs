@@ -47,7 +47,9 @@ public abstract class BaseServer : IDisposable
     public const int DefaultRequestQueueSize = int.MaxValue;
 
     private readonly object _stateGate = new();
-    private readonly ManualResetEventSlim _isShutDown = new(initialState: false);
+    // Completed when the serving loop has stopped (or the server closed with no loop running); a new run of the loop
+    // replaces a completed one. Shutdown() waits on it; ShutdownAsync() returns it, so no thread waits at all.
+    private TaskCompletionSource _loopStopped = NewLoopSignal();
     private volatile bool _shutdownRequested;
     private volatile bool _closed;
     private volatile Thread? _servingThread;
@@ -301,7 +303,10 @@ public abstract class BaseServer : IDisposable
 
             wakeup = _wakeup ??= new ServerWakeup();
             _servingThread = Thread.CurrentThread;
-            _isShutDown.Reset();
+            if (_loopStopped.Task.IsCompleted)
+            {
+                _loopStopped = NewLoopSignal();
+            }
             if (_stopping.IsCancellationRequested && !_shutdownRequested)
             {
                 _stopping = new CancellationTokenSource();
@@ -335,7 +340,7 @@ public abstract class BaseServer : IDisposable
             {
                 _shutdownRequested = false;
                 _servingThread = null;
-                _isShutDown.Set();
+                _loopStopped.TrySetResult();
             }
         }
     }
@@ -353,9 +358,7 @@ public abstract class BaseServer : IDisposable
     {
         if (ForkingChild.IsChild)
         {
-            throw new InvalidOperationException(
-                "Shutdown() was called in a Forking server's child process, which runs one request and exits; nothing serves here, " +
-                "so it would wait forever and stop nothing. Stop the server from the parent process.");
+            throw ShutdownInChild();
         }
 
         if (_servingThread == Thread.CurrentThread)
@@ -367,26 +370,42 @@ public abstract class BaseServer : IDisposable
                 "for example `_ = Task.Run(server.Shutdown);`, or use a Threading server.");
         }
 
+        RequestShutdown().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// <see cref="Shutdown"/> without blocking a thread: tells the loop to stop and returns a task that completes when it
+    /// has (at once if the server is closed and not serving). Safe to call from an asynchronous handler and from code the
+    /// loop itself runs, since nothing waits; but code the loop runs must not block on the task.
+    /// </summary>
+    /// <returns>A task that completes when <see cref="ServeForever()"/> has returned; faulted with
+    /// <see cref="InvalidOperationException"/> in a Forking server's child process.</returns>
+    public Task ShutdownAsync() => ForkingChild.IsChild ? Task.FromException(ShutdownInChild()) : RequestShutdown();
+
+    /// <summary>Asks the loop to stop; returns the task that completes when it has.</summary>
+    private Task RequestShutdown()
+    {
         ServerWakeup? wakeup;
         CancellationTokenSource stopping;
+        Task stopped;
         lock (_stateGate)
         {
             _shutdownRequested = true;
             wakeup = _wakeup;
             stopping = _stopping;
+            stopped = _loopStopped.Task;
         }
 
         wakeup?.Signal();
         stopping.Cancel();
-        _isShutDown.Wait();
+        return stopped;
     }
 
-    /// <summary>
-    /// <see cref="Shutdown"/> on a thread-pool thread: the returned task completes when the loop has stopped. Safe to
-    /// call from an asynchronous handler; do not block on it from code the loop runs.
-    /// </summary>
-    /// <returns>A task that completes when <see cref="ServeForever()"/> has returned.</returns>
-    public Task ShutdownAsync() => Task.Run(Shutdown);
+    private static InvalidOperationException ShutdownInChild() => new(
+        "Shutdown() was called in a Forking server's child process, which runs one request and exits; nothing serves here, " +
+        "so it would wait forever and stop nothing. Stop the server from the parent process.");
+
+    private static TaskCompletionSource NewLoopSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// Runs <see cref="ServeForever(TimeSpan)"/> with <see cref="DefaultPollInterval"/> on a dedicated thread; see
@@ -415,8 +434,8 @@ public abstract class BaseServer : IDisposable
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loop = new Thread(() =>
         {
-            // Shutdown() waits for the loop, so it must not run on the loop's own thread: queue it.
-            using CancellationTokenRegistration registration = cancellationToken.Register(() => ThreadPool.QueueUserWorkItem(_ => Shutdown()));
+            // Asks the loop to stop without waiting for it (the token may fire on the loop's own thread).
+            using CancellationTokenRegistration registration = cancellationToken.Register(() => _ = ShutdownAsync());
             try
             {
                 ServeForever(pollInterval);
@@ -479,7 +498,7 @@ public abstract class BaseServer : IDisposable
             if (_servingThread is null)
             {
                 // Nobody serves and nobody will: release a Shutdown() that waits for a loop.
-                _isShutDown.Set();
+                _loopStopped.TrySetResult();
             }
         }
 

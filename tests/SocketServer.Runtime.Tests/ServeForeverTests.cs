@@ -21,6 +21,24 @@ public class ServeForeverTests
     }
 
     [Fact]
+    public void A_synchronous_handler_may_call_ShutdownAsync_on_the_serving_thread_and_the_loop_stops_after_its_request()
+    {
+        Task? stopped = null;
+        bool completedInHandler = true;
+        using var server = new TcpServer(Servers.LoopbackAny, () => new ScriptedHandler(h =>
+        {
+            stopped = h.Server.ShutdownAsync(); // Shutdown() here would throw: it would wait for this very thread
+            completedInHandler = stopped.IsCompleted;
+            h.WFile.Write("stopping\n"u8);
+        }));
+        using Serving serving = Serving.Start(server);
+        Assert.Equal("stopping\n", Clients.ExchangeText(Transport.Tcp, server.ServerAddress, "stop\n"));
+        serving.Join();
+        Assert.False(completedInHandler, "The loop was still running the request, yet ShutdownAsync's task had completed.");
+        Bounded.Wait(stopped!, "ShutdownAsync's task");
+    }
+
+    [Fact]
     public void ServeForever_ignores_Timeout()
     {
         var recorder = new Recorder();
