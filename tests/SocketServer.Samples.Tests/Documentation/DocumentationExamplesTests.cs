@@ -8,6 +8,8 @@ namespace SocketServer.Samples.Tests.Documentation;
 /// fresh project (the console template's settings) that references the packed packages, nothing else added.
 /// </summary>
 /// <remarks>
+/// The README's whole servers (a program that prints <c>listening on</c> and serves forever) are also run, on a free
+/// port instead of 9999 (the one change made to them), and answered by a client: each must be in <see cref="Conversations"/>.
 /// A block opts out only by saying so in its first line: <c>// fragment: why</c> (a piece of a larger program, kept
 /// few), or it is the generator's output (<c>// &lt;auto-generated/&gt;</c>, which the generator's snapshot test keeps
 /// equal to the real output). A block that shows a mistake says which diagnostic it raises in its first line,
@@ -18,6 +20,20 @@ public class DocumentationExamplesTests
 {
     /// <summary>The most fragments the documentation may hold: examples are whole programs, with few exceptions.</summary>
     private const int MaxFragments = 6;
+
+    /// <summary>How to talk to each runnable README server, by the name of the server type it declares.</summary>
+    private static readonly Dictionary<string, Action<int>> Conversations = new()
+    {
+        ["UpperCaseServer"] = port =>
+        {
+            var (exit, output, errors) = ChildProcess.Run(ChildProcess.Python(DocsExamplesTests.DocsClientOn("tcp_client.py", port), "hello", "world"));
+            Assert.True(exit == 0, errors);
+            // The reply keeps its '\n', so the client's print ends with an empty line.
+            Assert.Equal(["Sent:     hello world", "Received: HELLO WORLD", ""], output);
+        },
+        ["GuardedEchoServer"] = EchoesLines,
+        ["EchoServer"] = EchoesLines,
+    };
 
     [Fact]
     public void Every_csharp_example_compiles_as_written_in_a_fresh_project_with_the_packed_packages()
@@ -36,8 +52,17 @@ public class DocumentationExamplesTests
             example.Write(root, workspace);
         }
 
+        // The runnable servers once more, on a free port, to be run after the build.
+        Example[] runnable = [.. examples.Where(e => e.IsRunnableServer).Select(e => e.OnFreePort())];
+        foreach (Example example in runnable)
+        {
+            example.Write(root, workspace);
+        }
+
+        examples = [.. examples, .. runnable];
+
         // One build of every example: one restore, and the compiler's server shared between them.
-        File.WriteAllText(Path.Combine(root, "All.proj"), $"""
+        File.WriteAllText(Path.Combine(root, "All.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
@@ -49,7 +74,7 @@ public class DocumentationExamplesTests
               </ItemGroup>
             </Project>
             """);
-        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "build", Path.Combine(root, "All.proj"), "-nologo", "-clp:NoSummary"));
+        var (exit, log, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "build", Path.Combine(root, "All.csproj"), "-nologo", "-clp:NoSummary"));
 
         var failures = new List<string>();
         foreach (Example example in examples)
@@ -70,7 +95,18 @@ public class DocumentationExamplesTests
 
         Assert.True(failures.Count == 0 && exit == 0, failures.Count > 0
             ? "Documentation examples that do not compile as written:\n" + string.Join("\n", failures)
-            : $"The build of the examples failed:\n{string.Join("\n", log)}\n{errors}");
+            : $"The build of the examples failed:\n{string.Join("\n", log.Where(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct())}\n{errors}");
+
+        Assert.NotEmpty(runnable);
+        foreach (Example example in runnable)
+        {
+            string server = example.ServerTypeName;
+            Assert.True(Conversations.TryGetValue(server, out Action<int>? converse), $"{example.Block.Location} runs {server}, which the test does not know how to talk to: add it to Conversations.");
+            using ChildProcess process = ChildProcess.Start(ChildProcess.DotNet, Path.Combine(root, example.Folder, "bin", "Debug", "net10.0", example.Folder + ".dll"));
+            string listening = process.ReadLine();
+            Assert.Matches(@"^listening on 127\.0\.0\.1:\d+$", listening);
+            converse(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]
@@ -111,6 +147,13 @@ public class DocumentationExamplesTests
         Assert.Null(blocks[1].FragmentReason);
     }
 
+    private static void EchoesLines(int port)
+    {
+        using System.Net.Sockets.Socket client = StreamClients.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+        Assert.Equal("hello\n", StreamClients.Echo(client, "hello\n"));
+        Assert.Equal("world\n", StreamClients.Echo(client, "world\n"));
+    }
+
     private static IEnumerable<MarkdownCodeBlock> CSharpBlocks() =>
         MarkdownCodeBlock.InDocumentation().Where(b => b.Language is "csharp" or "cs" or "c#");
 
@@ -123,6 +166,22 @@ public class DocumentationExamplesTests
     /// <summary>One documentation block as a project of its own.</summary>
     internal sealed record Example(MarkdownCodeBlock Block, string Folder, bool IsProgram, string[] Expected)
     {
+        /// <summary>A README program that serves: it prints <c>listening on</c> and calls <c>ServeForever</c>.</summary>
+        public bool IsRunnableServer =>
+            IsProgram && Block.Page == "README.md" && Block.Code.Contains("listening on", StringComparison.Ordinal)
+            && Block.Code.Contains("ServeForever", StringComparison.Ordinal);
+
+        /// <summary>The name of the first <c>[SocketServer]</c> type the block declares.</summary>
+        public string ServerTypeName =>
+            System.Text.RegularExpressions.Regex.Match(Block.Code, @"\[SocketServer\([^\n]*\]\s*(?://[^\n]*\s*)*public (?:sealed )?partial class (\w+)").Groups[1].Value;
+
+        /// <summary>The same program on a free port: 9999 becomes 0, the only change.</summary>
+        public Example OnFreePort()
+        {
+            Assert.Contains("\"localhost\", 9999", Block.Code);
+            return this with { Folder = Folder + "_run", Block = Block with { Code = Block.Code.Replace("\"localhost\", 9999", "\"localhost\", 0", StringComparison.Ordinal) } };
+        }
+
         public static Example From(MarkdownCodeBlock block)
         {
             string first = block.Code.Split('\n', 2)[0].Trim();
