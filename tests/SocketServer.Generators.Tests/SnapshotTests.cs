@@ -170,14 +170,14 @@ public class SnapshotTests
     }
 }
 
-/// <summary>The README shows the generated file for its example; it must be the generator's real output.</summary>
-public class ReadmeTests
+/// <summary>The documentation shows the generated file for its example; it must be the generator's real output.</summary>
+public class DocumentationTests
 {
     [Fact]
-    public void The_generated_file_in_the_README_is_the_snapshot()
+    public void The_generated_file_in_the_documentation_is_the_snapshot()
     {
         string root = Path.GetFullPath(Path.Combine(SnapshotDirectory(), "..", "..", ".."));
-        string readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n");
+        string readme = File.ReadAllText(Path.Combine(root, "docs", "generated-code.md")).Replace("\r\n", "\n");
         string snapshot = File.ReadAllText(Path.Combine(SnapshotDirectory(), "Handler.verified.cs")).Replace("\r\n", "\n");
         Assert.Contains("```csharp\n" + snapshot + "```", readme);
     }

@@ -1,3 +1,6 @@
+# The UDP client program from Python's socketserver documentation, unchanged: it sends its arguments as one line
+# to localhost:9999 and prints the reply. Try it against `dotnet run --project samples/UpperCaseUdp`:
+#   python3 samples/clients/udp_client.py hello world
 import socket
 import sys
 

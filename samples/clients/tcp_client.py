@@ -1,3 +1,6 @@
+# The TCP client program from Python's socketserver documentation, unchanged: it sends its arguments as one line
+# to localhost:9999 and prints the reply. Try it against `dotnet run --project samples/UpperCaseTcp`:
+#   python3 samples/clients/tcp_client.py hello world
 import socket
 import sys
 
