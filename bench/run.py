@@ -182,7 +182,7 @@ def summary(f):
 STREAM_SERVERS = ["ours-threading", "ours-async", "raw-threads", "raw-async", "cpython", "kestrel"]
 
 
-# The windows that feed the targets (issue 6): measured `--repeat` times each, median kept.
+# The windows that feed the targets: measured `--repeat` times each, median kept.
 TARGET_WINDOWS = {
     ("tcp", "echo", 16, "ours-threading"), ("tcp", "echo", 16, "raw-threads"), ("tcp", "echo", 16, "cpython"),
     ("tcp", "echo", 256, "ours-threading"), ("tcp", "echo", 256, "cpython"),
@@ -381,7 +381,7 @@ def main():
         " a figure that decides a target is the median of %d such windows (the note gives their range)."
         % (machine(), args.duration, args.warmup, args.repeat),
         "",
-        "## Targets (issue 6)",
+        "## Targets",
         "",
         *targets(results),
         "",

@@ -77,7 +77,7 @@ public static class Verify
 
     private static void Configure(SolutionState state, Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier> test)
     {
-        // The mirror lacks the package ReferenceAssemblies.Net.Net100 asks for (DESIGN.md §8): bring .NET 10 ourselves.
+        // The mirror lacks the package ReferenceAssemblies.Net.Net100 asks for: bring .NET 10 ourselves.
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
         state.AdditionalReferences.AddRange(References);
         test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
