@@ -76,4 +76,14 @@ internal static class Descriptors
         isEnabledByDefault: true,
         description: "The attribute names one transport, one concurrency mix-in, user mix-ins (each a concrete ServerMixIn with a public parameterless constructor, listed once), and optionally a concrete request handler with a public parameterless constructor.",
         helpLinkUri: HelpBase + "ssa007");
+
+    public static readonly DiagnosticDescriptor UsingDirectiveMissing = new(
+        DiagnosticIds.UsingDirectiveMissing,
+        "[SocketServer] needs a using directive this file lacks",
+        "This file does not import what [SocketServer] uses ({0}), which is why the compiler reports {1}: add {2} at the top of the file",
+        "Usage",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Without 'using SocketServer;' the name SocketServer means the namespace, so the compiler says \"'SocketServer' is not an attribute class\" (CS0616) and the generator composes nothing; without 'using static SocketServer.Transport;' and 'using static SocketServer.Concurrency;' the names Tcp, Threading, ... do not exist (CS0103). The compiler stops at those errors before analyzers run, so a command-line build shows only them; the editor shows this diagnostic and its fix too.",
+        helpLinkUri: HelpBase + "ssa009");
 }

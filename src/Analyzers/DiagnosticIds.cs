@@ -26,4 +26,7 @@ public static class DiagnosticIds
 
     /// <summary>An invalid composition: two concurrency mix-ins, a mix-in listed twice, an unknown handler type.</summary>
     public const string InvalidComposition = "SSA007";
+
+    /// <summary>A <c>[SocketServer(...)]</c> attribute, or a name in it, that a missing using directive leaves unbound.</summary>
+    public const string UsingDirectiveMissing = "SSA009";
 }

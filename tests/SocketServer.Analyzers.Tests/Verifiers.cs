@@ -33,21 +33,35 @@ public static class Verify
     public static DiagnosticResult Diagnostic(string id) => new(id, DiagnosticSeverity.Warning);
 
     public static Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new() =>
+        WholeFileAnalyzerAsync<TAnalyzer>(Usings + source, expected);
+
+    /// <summary>The analyzer on <paramref name="file"/> as written, without <see cref="Usings"/> in front.</summary>
+    public static Task WholeFileAnalyzerAsync<TAnalyzer>(string file, params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var test = new GeneratorAwareAnalyzerTest<TAnalyzer> { TestCode = Usings + source };
+        var test = new GeneratorAwareAnalyzerTest<TAnalyzer> { TestCode = file };
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
     public static Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, string? equivalenceKey = null, params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new() =>
+        WholeFileCodeFixAsync<TAnalyzer, TCodeFix>(Usings + source, Usings + fixedSource, equivalenceKey, expected);
+
+    /// <summary>
+    /// The code fix on <paramref name="file"/> as written; the testing library also applies it with Fix All (document,
+    /// project, solution), which must give <paramref name="fixedFile"/> too.
+    /// </summary>
+    public static Task WholeFileCodeFixAsync<TAnalyzer, TCodeFix>(string file, string fixedFile, string? equivalenceKey = null, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
         where TCodeFix : CodeFixProvider, new()
     {
         var test = new GeneratorAwareCodeFixTest<TAnalyzer, TCodeFix>
         {
-            TestCode = Usings + source,
-            FixedCode = Usings + fixedSource,
+            TestCode = file,
+            FixedCode = fixedFile,
             CodeActionEquivalenceKey = equivalenceKey,
         };
         test.ExpectedDiagnostics.AddRange(expected);
