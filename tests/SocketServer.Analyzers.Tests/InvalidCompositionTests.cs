@@ -14,11 +14,13 @@ public class InvalidCompositionTests
         public sealed class NeedsArgument(int value) : StreamRequestHandler { public int Value => value; }
         public sealed class Logging : ServerMixIn { }
         public abstract class AbstractMixIn : ServerMixIn { }
+        public sealed class ConfiguredMixIn(string name) : ServerMixIn { public string Name => name; }
+        public sealed class GenericMixIn<T> : ServerMixIn { }
         """;
 
-    private const string NullMixInList = "the mix-in list is null; list mix-in types with typeof(...), or none";
+    private const string NullMixInList = "the mix-in list is null: name mix-ins with typeof(MyMixIn), or leave the argument out for none";
 
-    private const string NullMixInEntry = "a mix-in entry is null; list mix-in types with typeof(...)";
+    private const string NullMixInEntry = "a mix-in entry is null: name a mix-in with typeof(MyMixIn), or remove the entry";
 
     private static DiagnosticResult Error(int marker, string server, string problem) =>
         new DiagnosticResult("SSA007", DiagnosticSeverity.Error).WithLocation(marker).WithArguments(server, problem);
@@ -27,18 +29,24 @@ public class InvalidCompositionTests
     public Task Mix_ins_listed_twice_or_that_do_not_fit() =>
         Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
             """
-            [SocketServer(Tcp, Threading, typeof(Logging), {|#0:typeof(Logging)|}, {|#1:typeof(ThreadingMixIn)|}, {|#2:typeof(string)|}, {|#3:typeof(AbstractMixIn)|})]
+            [SocketServer(Tcp, Threading, typeof(Logging), {|#0:typeof(Logging)|}, {|#1:typeof(ThreadingMixIn)|}, {|#2:typeof(string)|}, {|#3:typeof(AbstractMixIn)|}, {|#4:typeof(ConfiguredMixIn)|}, {|#5:typeof(GenericMixIn<>)|})]
             public partial class S;
+
+            [SocketServer(Udp, Sync, {|#6:typeof(ForkingMixIn)|})]
+            public partial class T;
             """ + Support,
-            Error(0, "S", "the mix-in 'Logging' is listed twice"),
-            Error(1, "S", "'ThreadingMixIn' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one"),
-            Error(2, "S", "'String' is not a ServerMixIn"),
-            Error(3, "S", "'AbstractMixIn' is abstract; name a concrete a ServerMixIn"));
+            Error(0, "S", "the mix-in 'Logging' is listed twice: remove the second 'typeof(Logging)'"),
+            Error(1, "S", "'ThreadingMixIn' is a concurrency mix-in, not a user mix-in: remove 'typeof(ThreadingMixIn)' and put Threading in the concurrency position: [SocketServer(Tcp, Threading)]"),
+            Error(2, "S", "'String' is not a ServerMixIn: name a class derived from ServerMixIn, or remove the entry"),
+            Error(3, "S", "'AbstractMixIn' is abstract, so the server cannot create it with 'new AbstractMixIn()': name a concrete class derived from it"),
+            Error(4, "S", "'ConfiguredMixIn' has no public parameterless constructor, so the server cannot create it with 'new ConfiguredMixIn()': give it a public parameterless constructor (a mix-in reads its settings from the server, not from constructor arguments)"),
+            Error(5, "S", "'GenericMixIn' is an open generic type: give its type arguments, e.g. 'typeof(GenericMixIn<int>)'"),
+            Error(6, "T", "'ForkingMixIn' is a concurrency mix-in, not a user mix-in: remove 'typeof(ForkingMixIn)' and put Forking in the concurrency position: [SocketServer(Udp, Forking)]"));
 
     [Theory]
-    [InlineData("typeof(int)", "'Int32' is not a request handler (BaseRequestHandler)")]
-    [InlineData("typeof(AbstractLines)", "'AbstractLines' is abstract; name a concrete a request handler (BaseRequestHandler)")]
-    [InlineData("typeof(NeedsArgument)", "'NeedsArgument' has no public parameterless constructor, so the server cannot create it with 'new NeedsArgument()'")]
+    [InlineData("typeof(int)", "'Int32' is not a request handler: name a class derived from StreamRequestHandler (or AsyncStreamRequestHandler)")]
+    [InlineData("typeof(AbstractLines)", "'AbstractLines' is abstract, so the server cannot create it with 'new AbstractLines()': name a concrete class derived from it")]
+    [InlineData("typeof(NeedsArgument)", "'NeedsArgument' has no public parameterless constructor, so the server cannot create it with 'new NeedsArgument()': drop 'Handler =' and pass a factory to the constructor: 'new S(address, () => new NeedsArgument(...))'")]
     public Task Handlers_that_do_not_fit(string handler, string problem) =>
         Verify.AnalyzerAsync<InvalidCompositionAnalyzer>(
             $$"""
@@ -63,8 +71,8 @@ public class InvalidCompositionTests
                 public T() : base(new IPEndPoint(IPAddress.Loopback, 0), () => new Lines(), false) { }
             }
             """ + Support,
-            Error(0, "S", "its base class 'ThreadingTcpServer' already composes the Threading mix-in, and a server has one concurrency mix-in; remove the base class and choose the concurrency in the attribute"),
-            Error(1, "T", "its base class 'UdpServer' is not 'TcpServer', the server class of that transport; remove the base class"));
+            Error(0, "S", "its base class 'ThreadingTcpServer' already composes the Threading mix-in, and a server has one concurrency mix-in: remove ': ThreadingTcpServer' and choose the concurrency in the attribute, e.g. [SocketServer(Tcp, Threading)]"),
+            Error(1, "T", "its base class 'UdpServer' is not 'TcpServer', the server class of that transport: remove ': UdpServer' (the generator derives the class from 'TcpServer' itself); for a UDP server, name Udp in the attribute instead"));
 
     [Fact]
     public Task Out_of_range_arguments_and_types_that_cannot_be_servers() =>
@@ -79,10 +87,10 @@ public class InvalidCompositionTests
             [{|#3:SocketServer(Udp)|}]
             public partial record Message;
             """ + Support,
-            Error(0, "S", "7 is not a Transport (Tcp, Udp, UnixStream or UnixDatagram)"),
-            Error(1, "S", "-1 is not a Concurrency (Sync, Threading, Forking or Async)"),
-            Error(2, "Helpers", "a static class cannot be a server"),
-            Error(3, "Message", "a record cannot derive from a server class; declare a class"));
+            Error(0, "S", "7 is not a Transport: name one of Tcp, Udp, UnixStream or UnixDatagram"),
+            Error(1, "S", "-1 is not a Concurrency: name one of Sync, Threading, Forking or Async"),
+            Error(2, "Helpers", "a static class cannot be a server, which is an object the program creates: remove 'static' (write 'public partial class Helpers')"),
+            Error(3, "Message", "a record cannot derive from a server class: declare a class ('public partial class Message') and keep any data in its properties"));
 
     [Fact]
     public Task A_null_mix_in_list() =>
@@ -105,7 +113,7 @@ public class InvalidCompositionTests
             [SocketServer(UnixStream, Threading {|#0:{|CS1003:null|}|} {|CS1026:]|}
             public partial class S { public bool DaemonThreads => true; }
             """ + Support,
-            Error(0, "S", NullMixInList));
+            Error(0, "S", "the mix-in list is null: a comma is missing before 'null', so 'null' is read as the whole mix-in list; remove 'null', or name mix-ins with typeof(MyMixIn)"));
 
     [Fact]
     public Task A_null_mix_in_entry() =>
@@ -123,7 +131,7 @@ public class InvalidCompositionTests
             [SocketServer(Tcp, {|#0:Handler = null|})]
             public partial class S;
             """ + Support,
-            Error(0, "S", "the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor"));
+            Error(0, "S", "the handler is null: name one with 'Handler = typeof(MyHandler)', or drop 'Handler =' and pass a factory to the constructor: 'new S(address, () => new MyHandler())'"));
 
     /// <summary>Found by the fuzz: an array type is a type, but not a class the server can create.</summary>
     [Fact]
@@ -133,11 +141,11 @@ public class InvalidCompositionTests
             [SocketServer(Tcp, Sync, {|#0:typeof(int[])|})]
             public partial class S;
 
-            [SocketServer(Tcp, {|#1:Handler = typeof(Lines[])|})]
+            [SocketServer(Udp, {|#1:Handler = typeof(Lines[])|})]
             public partial class T;
             """ + Support,
-            Error(0, "S", "'int[]' is not a ServerMixIn"),
-            Error(1, "T", "'Lines[]' is not a request handler (BaseRequestHandler)"));
+            Error(0, "S", "'int[]' is not a ServerMixIn: name a class derived from ServerMixIn, or remove the entry"),
+            Error(1, "T", "'Lines[]' is not a request handler: name a class derived from DatagramRequestHandler (or AsyncDatagramRequestHandler)"));
 
     /// <summary>Found by writing the fuzz's oracle: the generator cannot add a part to a file-local class from its own file.</summary>
     [Fact]
@@ -153,8 +161,8 @@ public class InvalidCompositionTests
                 public partial class T;
             }
             """ + Support,
-            Error(0, "S", "a file-local class cannot be a server: the generator adds the rest of the class in a file of its own"),
-            Error(1, "T", "it is declared in file-local 'Outer', and the generator adds the rest of the class in a file of its own"));
+            Error(0, "S", "a file-local class cannot be a server: the generator adds the rest of the class in a file of its own; replace 'file' with 'internal'"),
+            Error(1, "T", "it is declared in file-local 'Outer', and the generator adds the rest of the class in a file of its own; replace 'file' on 'Outer' with 'internal', or move the server out of it"));
 
     [Fact]
     public Task Valid_compositions_and_a_pragma() =>

@@ -52,62 +52,65 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
         {
             if (ServerComposition.IntArgument(arguments[0]) is int transport && transport is < 0 or > 3)
             {
-                Report($"{transport} is not a Transport (Tcp, Udp, UnixStream or UnixDatagram)", Positional(syntax, 0));
+                Report($"{transport} is not a Transport: name one of Tcp, Udp, UnixStream or UnixDatagram", Positional(syntax, 0));
             }
 
             if (ServerComposition.IntArgument(arguments[1]) is int concurrency && concurrency is < 0 or > 3)
             {
-                Report($"{concurrency} is not a Concurrency (Sync, Threading, Forking or Async)", Positional(syntax, 1));
+                Report($"{concurrency} is not a Concurrency: name one of Sync, Threading, Forking or Async", Positional(syntax, 1));
             }
         }
 
         if (server.IsStatic)
         {
-            Report("a static class cannot be a server");
+            Report($"a static class cannot be a server, which is an object the program creates: remove 'static' (write 'public partial class {server.Name}')");
         }
         else if (server.IsRecord)
         {
-            Report("a record cannot derive from a server class; declare a class");
+            Report($"a record cannot derive from a server class: declare a class ('public partial class {server.Name}') and keep any data in its properties");
         }
 
         if (server.IsFileLocal)
         {
-            Report("a file-local class cannot be a server: the generator adds the rest of the class in a file of its own");
+            Report("a file-local class cannot be a server: the generator adds the rest of the class in a file of its own; replace 'file' with 'internal'");
         }
         else if (FileLocalContainer(server) is { } container)
         {
-            Report($"it is declared in file-local '{container.Name}', and the generator adds the rest of the class in a file of its own");
+            Report($"it is declared in file-local '{container.Name}', and the generator adds the rest of the class in a file of its own; replace 'file' on '{container.Name}' with 'internal', or move the server out of it");
         }
 
         CheckBase(server, known, arguments, Report);
 
         if (arguments.Length == 3 && arguments[2].Kind == TypedConstantKind.Array)
         {
-            CheckMixIns(arguments[2], syntax, server, known, context.Compilation, Report);
+            CheckMixIns(arguments, syntax, server, known, context.Compilation, Report);
         }
 
         TypedConstant handlerArgument = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Handler").Value;
         if (handlerArgument.Kind == TypedConstantKind.Type && handlerArgument.IsNull)
         {
-            Report("the handler is null; name one with Handler = typeof(...), or leave Handler out and pass a handler factory to the constructor", Named(syntax, "Handler"));
+            Report($"the handler is null: name one with 'Handler = typeof(MyHandler)', or drop 'Handler =' and pass a factory to the constructor: 'new {server.Name}(address, () => new MyHandler())'", Named(syntax, "Handler"));
         }
         else if (handlerArgument.Kind == TypedConstantKind.Type && handlerArgument.Value is ITypeSymbol and not INamedTypeSymbol)
         {
-            Report($"'{Display(handlerArgument)}' is not a request handler (BaseRequestHandler)", Named(syntax, "Handler"));
+            Report($"'{Display(handlerArgument)}' is not a request handler: name a class derived from {HandlerBase(arguments)}", Named(syntax, "Handler"));
         }
         else if (ServerComposition.HandlerOf(attribute) is { } handler
-            && Creatable(handler, known.BaseRequestHandler, "a request handler (BaseRequestHandler)", server, context.Compilation) is { } handlerProblem)
+            && HandlerProblem(handler, known, arguments, server, context.Compilation) is { } handlerProblem)
         {
             Report(handlerProblem, Named(syntax, "Handler"));
         }
     }
 
     /// <summary>The user mix-ins: a null list (which has no entries to read), null entries, duplicates, types that are not creatable mix-ins.</summary>
-    private static void CheckMixIns(TypedConstant list, AttributeSyntax? syntax, INamedTypeSymbol server, KnownTypes known, Compilation compilation, System.Action<string, Location?> report)
+    private static void CheckMixIns(ImmutableArray<TypedConstant> arguments, AttributeSyntax? syntax, INamedTypeSymbol server, KnownTypes known, Compilation compilation, System.Action<string, Location?> report)
     {
+        TypedConstant list = arguments[2];
         if (list.IsNull)
         {
-            report("the mix-in list is null; list mix-in types with typeof(...), or none", Positional(syntax, 2));
+            report(CommaMissingBefore(syntax, 2)
+                ? "the mix-in list is null: a comma is missing before 'null', so 'null' is read as the whole mix-in list; remove 'null', or name mix-ins with typeof(MyMixIn)"
+                : "the mix-in list is null: name mix-ins with typeof(MyMixIn), or leave the argument out for none", Positional(syntax, 2));
             return;
         }
 
@@ -118,25 +121,32 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
             Location? at = Positional(syntax, 2 + i);
             if (entry.Kind == TypedConstantKind.Type && entry.IsNull)
             {
-                report("a mix-in entry is null; list mix-in types with typeof(...)", at);
+                report("a mix-in entry is null: name a mix-in with typeof(MyMixIn), or remove the entry", at);
             }
             else if (entry.Kind == TypedConstantKind.Type && entry.Value is ITypeSymbol and not INamedTypeSymbol)
             {
-                report($"'{Display(entry)}' is not a ServerMixIn", at);
+                report($"'{Display(entry)}' is not a ServerMixIn: name a class derived from ServerMixIn, or remove the entry", at);
             }
             else if (entry.Kind == TypedConstantKind.Type && entry.Value is INamedTypeSymbol mixIn)
             {
                 if (!seen.Add(mixIn))
                 {
-                    report($"the mix-in '{mixIn.Name}' is listed twice", at);
+                    report($"the mix-in '{mixIn.Name}' is listed twice: remove the second 'typeof({mixIn.Name})'", at);
                 }
-                else if (known.ConcurrencyHelpers.Contains(mixIn, SymbolEqualityComparer.Default))
+                else if (System.Array.FindIndex(known.ConcurrencyHelpers, h => SymbolEqualityComparer.Default.Equals(h, mixIn)) is int helper and >= 0)
                 {
-                    report($"'{mixIn.Name}' is a concurrency mix-in, chosen with the concurrency argument (Threading, Forking, Async), not listed as a user mix-in; a server has one", at);
+                    string concurrency = ((Concurrency)(helper + 1)).ToString();
+                    string transport = ServerComposition.IntArgument(arguments[0]) is int t and >= 0 and <= 3 ? ((Transport)t).ToString() : "Tcp";
+                    report($"'{mixIn.Name}' is a concurrency mix-in, not a user mix-in: remove 'typeof({mixIn.Name})' and put {concurrency} in the concurrency position: [SocketServer({transport}, {concurrency})]", at);
                 }
                 else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, compilation) is { } problem)
                 {
-                    report(problem, at);
+                    report(problem.Kind switch
+                    {
+                        Uncreatable.NotDerived => $"{problem.Text}: name a class derived from ServerMixIn, or remove the entry",
+                        Uncreatable.NoConstructor => $"{problem.Text}: give it a public parameterless constructor (a mix-in reads its settings from the server, not from constructor arguments)",
+                        _ => problem.Text,
+                    }, at);
                 }
             }
         }
@@ -176,40 +186,88 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
 
         if (known.IsServer(declared) && ServerComposition.Of(declared, known) is { Concurrency: not Concurrency.Sync } composed)
         {
-            report($"its base class '{declared.Name}' already composes the {composed.Concurrency} mix-in, and a server has one concurrency mix-in; remove the base class and choose the concurrency in the attribute", null);
+            report($"its base class '{declared.Name}' already composes the {composed.Concurrency} mix-in, and a server has one concurrency mix-in: remove ': {declared.Name}' and choose the concurrency in the attribute, e.g. [SocketServer({(Transport)transport}, {composed.Concurrency})]", null);
         }
         else
         {
-            report($"its base class '{declared.Name}' is not '{expected?.Name}', the server class of that transport; remove the base class", null);
+            string otherTransport = known.IsServer(declared) && ServerComposition.Of(declared, known) is { } other && other.Transport != (Transport)transport
+                ? $"; for a {other.TransportName} server, name {other.Transport} in the attribute instead"
+                : string.Empty;
+            report($"its base class '{declared.Name}' is not '{expected?.Name}', the server class of that transport: remove ': {declared.Name}' (the generator derives the class from '{expected?.Name}' itself){otherTransport}", null);
         }
     }
 
+    /// <summary>Why the handler cannot be created with <c>new H()</c>, and what to do instead, or null if it can.</summary>
+    private static string? HandlerProblem(INamedTypeSymbol handler, KnownTypes known, ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation)
+    {
+        if (Creatable(handler, known.BaseRequestHandler, "a request handler", server, compilation) is not { } problem)
+        {
+            return null;
+        }
+
+        return problem.Kind switch
+        {
+            Uncreatable.NotDerived => $"{problem.Text}: name a class derived from {HandlerBase(arguments)}",
+            Uncreatable.NoConstructor => $"{problem.Text}: drop 'Handler =' and pass a factory to the constructor: 'new {server.Name}(address, () => new {handler.Name}(...))'",
+            _ => problem.Text,
+        };
+    }
+
+    /// <summary>The handler base classes that fit the attribute's transport.</summary>
+    private static string HandlerBase(ImmutableArray<TypedConstant> arguments) =>
+        arguments.Length > 0 && ServerComposition.IntArgument(arguments[0]) is int transport and >= 0 and <= 3
+            ? (Transport)transport is Transport.Tcp or Transport.UnixStream
+                ? "StreamRequestHandler (or AsyncStreamRequestHandler)"
+                : "DatagramRequestHandler (or AsyncDatagramRequestHandler)"
+            : "StreamRequestHandler or DatagramRequestHandler";
+
+    private enum Uncreatable
+    {
+        NotDerived,
+        OpenGeneric,
+        Abstract,
+        NoConstructor,
+    }
+
     /// <summary>Why <paramref name="type"/> cannot be created with <c>new T()</c> as a <paramref name="what"/>, or null if it can.</summary>
-    private static string? Creatable(INamedTypeSymbol type, INamedTypeSymbol? requiredBase, string what, INamedTypeSymbol within, Compilation compilation)
+    private static (Uncreatable Kind, string Text)? Creatable(INamedTypeSymbol type, INamedTypeSymbol? requiredBase, string what, INamedTypeSymbol within, Compilation compilation)
     {
         if (type.TypeKind == TypeKind.Error)
         {
             return null; // the compiler already reports the unknown type
         }
 
-        if (!KnownTypes.DerivesFrom(type, requiredBase) || type.TypeKind != TypeKind.Class)
+        // An open generic type has no base type of its own; its definition has.
+        if (!KnownTypes.DerivesFrom(type.IsUnboundGenericType ? type.OriginalDefinition : type, requiredBase) || type.TypeKind != TypeKind.Class)
         {
-            return $"'{type.Name}' is not {what}";
+            return (Uncreatable.NotDerived, $"'{type.Name}' is not {what}");
         }
 
         if (type.IsUnboundGenericType)
         {
-            return $"'{type.Name}' is an open generic type; name a closed one";
+            return (Uncreatable.OpenGeneric, $"'{type.Name}' is an open generic type: give its type arguments, e.g. 'typeof({type.Name}<{string.Join(", ", type.TypeParameters.Select(_ => "int"))}>)'");
         }
 
         if (type.IsAbstract)
         {
-            return $"'{type.Name}' is abstract; name a concrete {what}";
+            return (Uncreatable.Abstract, $"'{type.Name}' is abstract, so the server cannot create it with 'new {type.Name}()': name a concrete class derived from it");
         }
 
         return type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, within))
             ? null
-            : $"'{type.Name}' has no public parameterless constructor, so the server cannot create it with 'new {type.Name}()'";
+            : (Uncreatable.NoConstructor, $"'{type.Name}' has no public parameterless constructor, so the server cannot create it with 'new {type.Name}()'");
+    }
+
+    /// <summary>Whether the parser's recovery inserted the comma before the positional argument at <paramref name="index"/>.</summary>
+    private static bool CommaMissingBefore(AttributeSyntax? syntax, int index)
+    {
+        if (syntax?.ArgumentList is not { } list || Positional(syntax, index) is null)
+        {
+            return false;
+        }
+
+        int at = list.Arguments.IndexOf(a => a.NameEquals is null && a.NameColon is null && a.GetLocation() == Positional(syntax, index));
+        return at > 0 && list.Arguments.GetSeparator(at - 1).IsMissing;
     }
 
     private static Location? Positional(AttributeSyntax? syntax, int index)
