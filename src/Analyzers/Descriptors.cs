@@ -20,7 +20,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ServerTypeNotPartial = new(
         DiagnosticIds.ServerTypeNotPartial,
         "[SocketServer] type is not partial",
-        "'{0}' must be partial{1} for [SocketServer] to compose it; the generator adds constructors and mix-in members in another part",
+        "'{0}' is not partial, so the generator cannot add the rest of [SocketServer] class '{1}'{2} and generates nothing for it, which is why its constructors and server members are missing where it is used (CS1729, CS1061, CS1674): add 'partial' to '{0}'",
         "Usage",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,

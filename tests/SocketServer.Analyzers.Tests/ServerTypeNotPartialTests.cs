@@ -19,7 +19,9 @@ public class ServerTypeNotPartialTests
             {
             }
             """,
-            Error(0).WithArguments("Server", ""));
+            Error(0).WithMessage(
+                "'Server' is not partial, so the generator cannot add the rest of [SocketServer] class 'Server' and generates nothing for it, " +
+                "which is why its constructors and server members are missing where it is used (CS1729, CS1061, CS1674): add 'partial' to 'Server'"));
 
     [Fact]
     public Task A_partial_class_nested_in_a_class_that_is_not() =>
@@ -31,7 +33,7 @@ public class ServerTypeNotPartialTests
                 public partial class Server;
             }
             """,
-            Error(0).WithArguments("Outer", " (it contains [SocketServer] class 'Server')"));
+            Error(0).WithArguments("Outer", "Server", " (declared inside 'Outer')"));
 
     [Fact]
     public Task Not_for_partial_classes_or_classes_without_the_attribute() =>
@@ -84,6 +86,28 @@ public class ServerTypeNotPartialTests
             }
             """,
             null,
-            Error(0).WithArguments("Outer", " (it contains [SocketServer] class 'Server')"),
-            Error(1).WithArguments("Server", ""));
+            Error(0).WithArguments("Outer", "Server", " (declared inside 'Outer')"),
+            Error(1).WithArguments("Server", "Server", ""));
+
+    /// <summary>The compiler's errors where the class is used are the ones the message names as its consequences.</summary>
+    [Fact]
+    public Task The_compiler_errors_it_explains() =>
+        Verify.AnalyzerAsync<ServerTypeNotPartialAnalyzer>(
+            """
+            [SocketServer(Tcp)]
+            public class {|#0:Server|};
+
+            public static class Program
+            {
+                public static void Run()
+                {
+                    using var server = new Server(new IPEndPoint(IPAddress.Loopback, 0));
+                    server.ServeForever();
+                }
+            }
+            """,
+            Error(0).WithArguments("Server", "Server", ""),
+            DiagnosticResult.CompilerError("CS1674").WithSpan(15, 9, 15, 78).WithArguments("Server"),
+            DiagnosticResult.CompilerError("CS1729").WithSpan(15, 32, 15, 38).WithArguments("Server", "1"),
+            DiagnosticResult.CompilerError("CS1061").WithSpan(16, 16, 16, 28).WithArguments("Server", "ServeForever"));
 }

@@ -35,20 +35,20 @@ public sealed class ServerTypeNotPartialAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, KnownTypes known)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        string? why = ServerComposition.Attribute(type, known) is not null
-            ? string.Empty
-            : ContainedServer(type, known) is { } server ? $" (it contains [SocketServer] class '{server.Name}')" : null;
-        if (why is null)
+        INamedTypeSymbol? server = ServerComposition.Attribute(type, known) is not null ? type : ContainedServer(type, known);
+        if (server is null)
         {
             return;
         }
+
+        string where = SymbolEqualityComparer.Default.Equals(server, type) ? string.Empty : $" (declared inside '{type.Name}')";
 
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
                 && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ServerTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, why));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ServerTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, server.Name, where));
             }
         }
     }
