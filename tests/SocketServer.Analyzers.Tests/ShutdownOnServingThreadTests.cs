@@ -208,34 +208,95 @@ public class ShutdownOnServingThreadTests
             """));
 
     [Fact]
-    public Task The_fix_moves_the_call_to_the_thread_pool_and_fixes_all() =>
-        Verify.CodeFixAsync<ShutdownOnServingThreadAnalyzer, MoveShutdownOffServingThreadCodeFixProvider>(
+    public async Task The_message_says_to_discard_ShutdownAsync_on_the_receiver_written()
+    {
+        await Verify.AnalyzerAsync<ShutdownOnServingThreadAnalyzer>(
+            SyncServerWith("    public override void Handle() { var server = Server; {|#0:server.Shutdown()|}; }"),
+            Verify.Diagnostic("SSA001").WithLocation(0).WithMessage(
+                "'Handle' calls Shutdown() in a handler of synchronous server 'TcpServer', whose requests run on the thread that runs ServeForever(): " +
+                "Shutdown() would wait for that loop, that is for itself (the runtime throws InvalidOperationException); " +
+                "write '_ = server.ShutdownAsync();' instead: it asks the loop to stop after this request and does not wait (do not wait on or await its task here)"));
+        await Verify.AnalyzerAsync<ShutdownOnServingThreadAnalyzer>(
+            """
+            public sealed class S() : TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new Echo())
+            {
+                public bool Done { get; set; }
+                public override void ServiceActions() { if (Done) { {|#0:Shutdown()|}; } }
+            }
+
+            public sealed class Echo : StreamRequestHandler { }
+            """,
+            Verify.Diagnostic("SSA001").WithLocation(0).WithMessage(
+                "'ServiceActions' calls Shutdown() from ServiceActions() of 'S', which runs on the thread that runs ServeForever(): it would wait for itself " +
+                "(the runtime throws InvalidOperationException); write '_ = ShutdownAsync();' instead: it asks the loop to stop and does not wait (do not wait on its task here)"));
+    }
+
+    [Fact]
+    public Task Not_for_ShutdownAsync_whose_task_is_discarded() =>
+        Analyze(SyncServerWith("    public override void Handle() => _ = Server.ShutdownAsync();"));
+
+    [Fact]
+    public Task The_fix_calls_ShutdownAsync_without_waiting_and_fixes_all() =>
+        Verify.CodeFixAsync<ShutdownOnServingThreadAnalyzer, UseShutdownAsyncCodeFixProvider>(
             """
             public sealed class H : StreamRequestHandler
             {
                 public override void Handle()
                 {
-                    {|SSA001:Server.Shutdown()|};
+                    {|SSA001:Server.Shutdown()|}; // stop after this request
                 }
 
-                public override void Finish() => {|SSA001:Server.Shutdown()|};
+                public override void Finish() => {|SSA001:((TcpServer)Server).Shutdown()|};
             }
 
             [SocketServer(Tcp, Handler = typeof(H))]
             public partial class S;
+
+            public sealed class T() : TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new H())
+            {
+                public override void ServiceActions() => {|SSA001:Shutdown()|};
+            }
             """,
             """
             public sealed class H : StreamRequestHandler
             {
                 public override void Handle()
                 {
-                    _ = Task.Run(() => Server.Shutdown());
+                    _ = Server.ShutdownAsync(); // stop after this request
                 }
 
-                public override void Finish() => _ = Task.Run(() => Server.Shutdown());
+                public override void Finish() => _ = ((TcpServer)Server).ShutdownAsync();
             }
 
             [SocketServer(Tcp, Handler = typeof(H))]
             public partial class S;
+
+            public sealed class T() : TcpServer(new IPEndPoint(IPAddress.Loopback, 0), () => new H())
+            {
+                public override void ServiceActions() => _ = ShutdownAsync();
+            }
+            """);
+
+    /// <summary>In a Forking child nothing serves: ShutdownAsync() would fault too, so no fix is offered.</summary>
+    [Fact]
+    public Task No_fix_in_a_Forking_servers_handler() =>
+        Verify.CodeFixAsync<ShutdownOnServingThreadAnalyzer, UseShutdownAsyncCodeFixProvider>(
+            """
+            [SocketServer(UnixStream, Forking, Handler = typeof(H))]
+            public partial class S;
+
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle() => {|SSA001:Server.Shutdown()|};
+            }
+            """,
+            """
+            [SocketServer(UnixStream, Forking, Handler = typeof(H))]
+            public partial class S;
+
+            public sealed class H : StreamRequestHandler
+            {
+                public override void Handle() => {|SSA001:Server.Shutdown()|};
+            }
             """);
 }

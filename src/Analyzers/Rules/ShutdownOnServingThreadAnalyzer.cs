@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace SocketServer.Analyzers.Rules;
@@ -11,7 +13,9 @@ namespace SocketServer.Analyzers.Rules;
 /// server (also through methods of the handler that <c>Setup</c>/<c>Handle</c>/<c>Finish</c> call), or in a server's
 /// own steps that the loop runs (<c>ServiceActions</c>, <c>HandleTimeout</c>, …) — and in a Forking server's
 /// handler, which runs in a child process where nothing serves. However the server is reached (<c>Server</c>, a
-/// cast, a local, a field), the call is to <c>BaseServer.Shutdown()</c>.
+/// cast, a local, a field), the call is to <c>BaseServer.Shutdown()</c>. Where a server serves, the message and the fix
+/// say to call <c>ShutdownAsync()</c> and discard its task: it asks the loop to stop without waiting, which is safe on
+/// the serving thread; in a Forking child nothing serves, so there is no such fix.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
@@ -21,6 +25,12 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Server steps that a synchronous server also runs on the serving thread.</summary>
     private static readonly string[] SyncRequestSteps = ["FinishRequest", "HandleError", "ShutdownRequest", "CloseRequest"];
+
+    /// <summary>The diagnostic property present where discarding <c>ShutdownAsync()</c>'s task is the fix.</summary>
+    public const string UseShutdownAsyncProperty = "UseShutdownAsync";
+
+    private static readonly ImmutableDictionary<string, string?> UseShutdownAsync =
+        ImmutableDictionary<string, string?>.Empty.Add(UseShutdownAsyncProperty, "true");
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [Descriptors.ShutdownOnServingThread];
@@ -36,11 +46,11 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
     private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index)
     {
         var reported = new HashSet<Location>();
-        void Flag(ShutdownCall call, string message)
+        void Flag(ShutdownCall call, string message, bool servingThread)
         {
             if (reported.Add(call.Location))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ShutdownOnServingThread, call.Location, message));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ShutdownOnServingThread, call.Location, servingThread ? UseShutdownAsync : null, message));
             }
         }
 
@@ -56,9 +66,14 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
 
             foreach (ShutdownCall call in code.ShutdownsIn(code.Reachable(KnownTypes.HandlerSteps)))
             {
-                Flag(call, sync.Length > 0
-                    ? $"'{call.Method.Name}' calls Shutdown() in a handler of synchronous server '{sync[0].ServerName}', whose requests run on the thread that runs ServeForever(): it would wait for itself (the runtime throws InvalidOperationException); call it from another thread, e.g. '_ = Task.Run(() => server.Shutdown())'"
-                    : $"'{call.Method.Name}' calls Shutdown() in a handler of Forking server '{forking[0].ServerName}': the handler runs in a child process where nothing serves, so Shutdown() stops nothing (Python blocks forever; the runtime throws InvalidOperationException); stop the server from the parent process");
+                if (sync.Length > 0)
+                {
+                    Flag(call, $"'{call.Method.Name}' calls Shutdown() in a handler of synchronous server '{sync[0].ServerName}', whose requests run on the thread that runs ServeForever(): Shutdown() would wait for that loop, that is for itself (the runtime throws InvalidOperationException); write '{AsyncCall(call, context.CancellationToken)}' instead: it asks the loop to stop after this request and does not wait (do not wait on or await its task here)", servingThread: true);
+                }
+                else
+                {
+                    Flag(call, $"'{call.Method.Name}' calls Shutdown() in a handler of Forking server '{forking[0].ServerName}': the handler runs in a child process where nothing serves, so Shutdown() stops nothing (Python blocks forever; the runtime throws InvalidOperationException); stop the server from the parent process", servingThread: false);
+                }
             }
 
             return;
@@ -73,8 +88,15 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
         {
             foreach (ShutdownCall call in code.ShutdownsIn(code.Reachable([step])))
             {
-                Flag(call, $"'{call.Method.Name}' calls Shutdown() from {step}() of '{code.Type.Name}', which runs on the thread that runs ServeForever(): it would wait for itself (the runtime throws InvalidOperationException); call it from another thread, e.g. '_ = Task.Run(() => Shutdown())'");
+                Flag(call, $"'{call.Method.Name}' calls Shutdown() from {step}() of '{code.Type.Name}', which runs on the thread that runs ServeForever(): it would wait for itself (the runtime throws InvalidOperationException); write '{AsyncCall(call, context.CancellationToken)}' instead: it asks the loop to stop and does not wait (do not wait on its task here)", servingThread: true);
             }
         }
     }
+
+    /// <summary>The call as the fix writes it: <c>_ = Server.ShutdownAsync();</c>, on the receiver the user wrote.</summary>
+    private static string AsyncCall(ShutdownCall call, CancellationToken cancellationToken) =>
+        call.Location.SourceTree?.GetRoot(cancellationToken).FindNode(call.Location.SourceSpan, getInnermostNodeForTie: true)
+            is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            ? $"_ = {access.Expression}.ShutdownAsync();"
+            : "_ = ShutdownAsync();";
 }
