@@ -50,7 +50,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor DaemonThreadsUndecided = new(
         DiagnosticIds.DaemonThreadsUndecided,
         "Decide DaemonThreads for a Threading server",
-        "Threading server '{0}' never decides DaemonThreads: by default the process waits for running request threads at exit; declare 'public bool DaemonThreads => false;' (wait) or '=> true;' (do not wait)",
+        "Threading server '{0}' never decides DaemonThreads: by default the process waits for running request threads at exit; declare 'public bool DaemonThreads { get; set; } = false;' (wait) or '= true;' (do not wait)",
         "Design",
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,

@@ -11,7 +11,11 @@ using Microsoft.CodeAnalysis.Formatting;
 
 namespace SocketServer.Analyzers.CodeFixes;
 
-/// <summary>SSA005: declares the decision in the partial class: <c>public bool DaemonThreads =&gt; false;</c> (or <c>true</c>).</summary>
+/// <summary>
+/// SSA005: declares the decision in the partial class: <c>public bool DaemonThreads { get; set; } = false;</c> (or
+/// <c>true</c>). A settable property, not <c>=&gt; false</c>: an expression body that reads no instance data raises CA1822
+/// ("can be marked static"), and a static member would not be the server's setting; this one also lets a caller change it.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeclareDaemonThreadsCodeFixProvider)), Shared]
 public sealed class DeclareDaemonThreadsCodeFixProvider : CodeFixProvider
 {
@@ -40,13 +44,13 @@ public sealed class DeclareDaemonThreadsCodeFixProvider : CodeFixProvider
 
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    "Declare DaemonThreads => false (the process waits for running requests at exit)",
+                    "Declare DaemonThreads = false (the process waits for running requests at exit)",
                     _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, Declare(declaration, daemon: false)))),
                     equivalenceKey: WaitKey),
                 diagnostic);
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    "Declare DaemonThreads => true (the process does not wait for running requests)",
+                    "Declare DaemonThreads = true (the process does not wait for running requests)",
                     _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, Declare(declaration, daemon: true)))),
                     equivalenceKey: DoNotWaitKey),
                 diagnostic);
@@ -55,7 +59,7 @@ public sealed class DeclareDaemonThreadsCodeFixProvider : CodeFixProvider
 
     private static ClassDeclarationSyntax Declare(ClassDeclarationSyntax declaration, bool daemon)
     {
-        MemberDeclarationSyntax setting = SyntaxFactory.ParseMemberDeclaration($"public bool DaemonThreads => {(daemon ? "true" : "false")};")!
+        MemberDeclarationSyntax setting = SyntaxFactory.ParseMemberDeclaration($"public bool DaemonThreads {{ get; set; }} = {(daemon ? "true" : "false")};")!
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         // 'partial class S;' has no body yet: give it one.

@@ -1,6 +1,10 @@
+using System.Collections.Immutable;
+using System.Reflection;
 using SocketServer.Analyzers.CodeFixes;
 using SocketServer.Analyzers.Rules;
+using SocketServer.Analyzers.Tests.Fuzzing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace SocketServer.Analyzers.Tests;
@@ -9,6 +13,9 @@ namespace SocketServer.Analyzers.Tests;
 public class DaemonThreadsTests
 {
     private static DiagnosticResult Info(int marker) => new DiagnosticResult("SSA005", DiagnosticSeverity.Info).WithLocation(marker);
+
+    /// <summary>What the fix declares: a settable property with the decision as its initial value.</summary>
+    private static string Declared(string value) => $"public bool DaemonThreads {{ get; set; }} = {value};";
 
     [Fact]
     public Task A_Threading_server_that_never_decides() =>
@@ -79,7 +86,7 @@ public class DaemonThreadsTests
             [SocketServer(Tcp, Threading)]
             public partial class First
             {
-                public bool DaemonThreads => {{value}};
+                {{Declared(value)}}
             }
 
             [SocketServer(Udp, Threading)]
@@ -87,7 +94,7 @@ public class DaemonThreadsTests
             {
                 public int Requests { get; set; }
 
-                public bool DaemonThreads => {{value}};
+                {{Declared(value)}}
             }
             """,
             key,
@@ -106,9 +113,57 @@ public class DaemonThreadsTests
             [SocketServer(UnixStream, Threading {|CS1003:null|} {|CS1026:]|}
             public partial class S
             {
-                public bool DaemonThreads => false;
+                public bool DaemonThreads { get; set; } = false;
             }
             """,
             DeclareDaemonThreadsCodeFixProvider.WaitKey,
             Info(0).WithArguments("S"));
+
+    /// <summary>
+    /// The fix's declaration raises no CA1822 ("can be marked static") with the rule on, as the expression body
+    /// '=> true' it used to write does (the control row: the check sees CA1822 where it is).
+    /// </summary>
+    [Theory]
+    [InlineData("true", false)]
+    [InlineData("false", false)]
+    [InlineData(null, true)]
+    public async Task What_the_fix_declares_raises_no_CA1822(string? value, bool raises)
+    {
+        string member = value is null ? "public bool DaemonThreads => true;" : Declared(value);
+        Compilation compilation = CompilerPlugins.Compose(Verify.Usings + $$"""
+            [SocketServer(Tcp, Threading)]
+            public partial class S
+            {
+                {{member}}
+            }
+            """);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new("CA1822", ReportDiagnostic.Warn)]));
+        ImmutableArray<Diagnostic> found = await compilation.WithAnalyzers(NetAnalyzers("CA1822")).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(raises, found.Any(d => d.Id == "CA1822" && d.Location.SourceTree == compilation.SyntaxTrees.First()));
+    }
+
+    /// <summary>The analyzers of the Microsoft.CodeAnalysis.NetAnalyzers package that report <paramref name="id"/>.</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> NetAnalyzers(string id)
+    {
+        string package = typeof(DaemonThreadsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NetAnalyzers").Value!;
+        string folder = Path.Combine(package, "analyzers", "dotnet", "cs");
+        var loader = new LoadFromLoader();
+        ImmutableArray<DiagnosticAnalyzer> analyzers =
+        [
+            .. Directory.GetFiles(folder, "*.dll")
+                .SelectMany(path => new AnalyzerFileReference(path, loader).GetAnalyzers(LanguageNames.CSharp))
+                .Where(a => a.SupportedDiagnostics.Any(d => d.Id == id)),
+        ];
+        Assert.NotEmpty(analyzers);
+        return analyzers;
+    }
+
+    private sealed class LoadFromLoader : IAnalyzerAssemblyLoader
+    {
+        public void AddDependencyLocation(string fullPath)
+        {
+        }
+
+        public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+    }
 }
