@@ -177,7 +177,7 @@ internal static class GeneratedMembers
                     CollisionKind.PrimaryConstructor,
                     null,
                     parameters.GetLocation(),
-                    "the primary constructor " + name + parameters,
+                    "The primary constructor '" + name + parameters + "'",
                     "the constructors that the generator writes for '" + name + "', which pass the address to the transport's constructor and so cannot call this one",
                     "remove the parameter list; keep the values in fields or properties and set them in a constructor of your own that calls a generated one with ': this(...)', or after creating the server"));
             }
@@ -191,12 +191,12 @@ internal static class GeneratedMembers
             {
                 if (!constructor.IsImplicitlyDeclared && SameParameterTypes(constructor, parameters) && UserLocation(constructor) is { } location)
                 {
-                    string generated = name + "(" + string.Join(", ", parameters.Select(p => p.Code)) + (parameters.Length > 0 ? " = true" : string.Empty) + ")";
+                    string generated = name + "(" + string.Join(", ", parameters.Select(p => Unqualified(p.Code))) + " = true)";
                     collisions.Add(new Collision(
                         CollisionKind.Constructor,
                         ConstructorKey(i),
                         location,
-                        "the constructor " + Display(constructor),
+                        "The constructor '" + Display(constructor) + "'",
                         "the constructor " + generated + " that the generator writes for '" + name + "'",
                         "remove it; to run code when the server is created, declare a constructor with other parameters that calls the generated one with ': this(...)'"));
                 }
@@ -222,14 +222,14 @@ internal static class GeneratedMembers
                         CollisionKind.Step,
                         StepKey(step.Name),
                         location,
-                        Display(member),
+                        Quoted(member),
                         "the override of " + step.Name + " that the generator writes for '" + name + "' to run the step through its mix-ins",
                         "remove yours and override " + step.Name + " in one of the mix-ins (or a new one listed in [SocketServer(...)]); its base call passes the step on")
                     : new Collision(
                         CollisionKind.Step,
                         StepKey(step.Name),
                         location,
-                        Display(member),
+                        Quoted(member),
                         "the override of " + step.Name + " that the generator writes for '" + name + "' (the " + ConcurrencyName(concurrency) + " mix-in's version of the step)",
                         "remove yours; to change the step, override " + step.Name + " in a ServerMixIn listed in [SocketServer(...)], whose base call reaches the " + ConcurrencyName(concurrency) + " mix-in's version"));
             }
@@ -248,7 +248,7 @@ internal static class GeneratedMembers
                 CollisionKind.Setting,
                 null,
                 location,
-                Display(declared[0]),
+                Quoted(declared[0]),
                 "the " + ConcurrencyName(concurrency) + " mix-in's code that the generator writes for '" + name + "', which reads " + setting + " as " + (type == "int?" ? "an int?" : "a" + (type == "int" ? "n " : " ") + type),
                 "declare it as a readable property or field of that type, e.g. '" + example + "'"));
         }
@@ -260,7 +260,7 @@ internal static class GeneratedMembers
                 CollisionKind.Setting,
                 null,
                 hookLocation,
-                Display(hooks[0]),
+                Quoted(hooks[0]),
                 "the Threading mix-in's code that the generator writes for '" + name + "', which calls CreateRequestThread(body) to create each request thread",
                 "declare it as 'protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body);' (or rename yours)"));
         }
@@ -332,6 +332,11 @@ internal static class GeneratedMembers
     private static Location? UserLocation(ISymbol member) => member.Locations.FirstOrDefault(l => l.IsInSource);
 
     private static string Display(ISymbol member) => member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+
+    /// <summary>A type as a message shows it: <c>global::System.Func&lt;global::SocketServer.BaseRequestHandler&gt;</c> as <c>Func&lt;BaseRequestHandler&gt;</c>.</summary>
+    private static string Unqualified(string code) => System.Text.RegularExpressions.Regex.Replace(code, @"global::(?:\w+\.)*", string.Empty);
+
+    private static string Quoted(ISymbol member) => "'" + Display(member) + "'";
 
     private static StepShape Step(string name, string returnType, params GeneratedParameter[] parameters) => new(name, returnType, [.. parameters]);
 }
