@@ -146,13 +146,13 @@ internal static class GeneratedMembers
 
     public static string StepKey(string step) => "step:" + step;
 
-    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered.</summary>
+    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__threading_2</c>).</summary>
     public static string UniqueName(string preferred, ICollection<string> taken)
     {
         string name = preferred;
         for (int suffix = 2; taken.Contains(name); suffix++)
         {
-            name = preferred + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            name = preferred + "_" + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return name;
