@@ -55,6 +55,8 @@ public class GeneratedMemberCollisionCompileTests
         { "ServiceActions overridden in a Forking server", "[SocketServer(Tcp, Forking)] public partial class S { public override void ServiceActions() { } } " + Marker, true },
         { "HandleTimeout overridden in a Forking server", "[SocketServer(UnixDatagram, Forking)] public partial class S { public override void HandleTimeout() { } } " + Marker, true },
         { "VerifyRequest overridden in a server with a mix-in", "[SocketServer(Tcp, Sync, typeof(LoggingMixIn))] public partial class S { public override bool VerifyRequest(object r, EndPoint? a) => true; } " + Marker, true },
+        { "an IServerSteps step implemented by the user in a server with mix-ins", "[SocketServer(Tcp, Sync, typeof(LoggingMixIn))] public partial class S { void IServerSteps.CloseRequest(object r) { } } " + Marker, true },
+        { "a string MaxConnections beside the user's ConcurrentRequestLimit, which does not read it", "[SocketServer(Tcp, Async)] public partial class S { public string MaxConnections => \"\"; protected override int? ConcurrentRequestLimit => 8; }", true },
         { "VerifyRequest overridden in a Threading server without mix-ins", "[SocketServer(Tcp, Threading)] public partial class S { public bool DaemonThreads => true; public override bool VerifyRequest(object r, EndPoint? a) => true; }", true },
 
         // 5. Mix-ins less accessible than the server.

@@ -344,6 +344,11 @@ internal static class ServerEmitter
 
             foreach (StepShape step in GeneratedMembers.Steps)
             {
+                if (model.SkippedMembers.Contains(GeneratedMembers.InterfaceStepKey(step.Name)))
+                {
+                    continue;
+                }
+
                 string[] core = GeneratedMembers.ConcurrencyWrites((int)model.Concurrency, step.Name) ? ConcurrencyBody(step)! : [Return(step, Call(step, "base"))];
                 WriteMethod(step.ReturnType + " global::SocketServer.IServerSteps." + step.Name + "(" + step.ParameterList + ")", core);
                 writer.Line();

@@ -146,6 +146,11 @@ internal static class GeneratedMembers
 
     public static string StepKey(string step) => "step:" + step;
 
+    public static string InterfaceStepKey(string step) => "IServerSteps:" + step;
+
+    private static bool IsServerStep(IMethodSymbol method) =>
+        method.ContainingType is { Name: "IServerSteps", ContainingNamespace: { Name: "SocketServer", ContainingNamespace.IsGlobalNamespace: true } };
+
     /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__threading_2</c>).</summary>
     public static string UniqueName(string preferred, ICollection<string> taken)
     {
@@ -235,10 +240,31 @@ internal static class GeneratedMembers
             }
         }
 
+        if (hasMixIns)
+        {
+            foreach (IMethodSymbol method in server.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (method.ExplicitInterfaceImplementations.FirstOrDefault(IsServerStep) is { } step
+                    && Steps.Any(s => s.Name == step.Name) && UserLocation(method) is { } location)
+                {
+                    collisions.Add(new Collision(
+                        CollisionKind.Step,
+                        InterfaceStepKey(step.Name),
+                        location,
+                        Quoted(method),
+                        "the IServerSteps." + step.Name + " that the generator writes for '" + name + "', where its last mix-in's base call arrives",
+                        "remove yours and override " + step.Name + " in the last mix-in listed in [SocketServer(...)]"));
+                }
+            }
+        }
+
         foreach ((int settingConcurrency, string setting, string type, string example) in ReadSettings)
         {
             ImmutableArray<ISymbol> declared = server.GetMembers(setting);
-            if (settingConcurrency != concurrency || declared.IsEmpty || declared.Any(m => m.IsImplicitlyDeclared)
+
+            // MaxConnections is read only by the generated ConcurrentRequestLimit, which a user's replaces.
+            bool unread = setting == "MaxConnections" && !server.GetMembers("ConcurrentRequestLimit").IsEmpty;
+            if (settingConcurrency != concurrency || unread || declared.IsEmpty || declared.Any(m => m.IsImplicitlyDeclared)
                 || declared.Any(m => Reads(m, type, compilation)) || UserLocation(declared[0]) is not { } location)
             {
                 continue;
