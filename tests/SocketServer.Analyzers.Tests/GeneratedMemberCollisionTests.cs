@@ -156,7 +156,7 @@ public class GeneratedMemberCollisionTests
             """,
             Error(0).WithArguments(
                 "'S.DaemonThreads'",
-                "the Threading mix-in's code that the generator writes for 'S', which reads DaemonThreads as a bool",
+                "the Threading mix-in's code that the generator writes for 'S', which reads DaemonThreads as 'bool'",
                 "declare it as a readable property or field of that type, e.g. 'public bool DaemonThreads => false;'"),
             Error(1),
             Error(2),

@@ -275,7 +275,7 @@ internal static class GeneratedMembers
                 null,
                 location,
                 Quoted(declared[0]),
-                "the " + ConcurrencyName(concurrency) + " mix-in's code that the generator writes for '" + name + "', which reads " + setting + " as " + (type == "int?" ? "an int?" : "a" + (type == "int" ? "n " : " ") + type),
+                "the " + ConcurrencyName(concurrency) + " mix-in's code that the generator writes for '" + name + "', which reads " + setting + " as '" + type + "'",
                 "declare it as a readable property or field of that type, e.g. '" + example + "'"));
         }
 
@@ -288,7 +288,7 @@ internal static class GeneratedMembers
                 hookLocation,
                 Quoted(hooks[0]),
                 "the Threading mix-in's code that the generator writes for '" + name + "', which calls CreateRequestThread(body) to create each request thread",
-                "declare it as 'protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body);' (or rename yours)"));
+                "declare it as a method that takes the thread's body and returns the thread, e.g. 'System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body);', or rename yours"));
         }
 
         return collisions.ToImmutable();
