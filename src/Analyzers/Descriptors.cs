@@ -77,6 +77,16 @@ internal static class Descriptors
         description: "The attribute names one transport, one concurrency mix-in, user mix-ins (each a concrete ServerMixIn with a public parameterless constructor, listed once), and optionally a concrete request handler with a public parameterless constructor.",
         helpLinkUri: HelpBase + "ssa007");
 
+    public static readonly DiagnosticDescriptor GeneratedMemberCollision = new(
+        DiagnosticIds.GeneratedMemberCollision,
+        "A declaration collides with a member the generator writes",
+        "{0} collides with {1}: {2}",
+        "Usage",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generator writes the constructors of a [SocketServer] class, the overrides of the steps its concurrency mix-in and user mix-ins take part in, and code that reads the mix-in settings. A user declaration with the same signature, a primary constructor, or a setting of a type the generated code cannot read would break the generated part; the generator leaves such a member out and this rule says what to do.",
+        helpLinkUri: HelpBase + "ssa008");
+
     public static readonly DiagnosticDescriptor UsingDirectiveMissing = new(
         DiagnosticIds.UsingDirectiveMissing,
         "[SocketServer] needs a using directive this file lacks",

@@ -27,6 +27,9 @@ public static class DiagnosticIds
     /// <summary>An invalid composition: two concurrency mix-ins, a mix-in listed twice, an unknown handler type.</summary>
     public const string InvalidComposition = "SSA007";
 
+    /// <summary>A user declaration in a <c>[SocketServer]</c> class that collides with a member the generator writes.</summary>
+    public const string GeneratedMemberCollision = "SSA008";
+
     /// <summary>A <c>[SocketServer(...)]</c> attribute, or a name in it, that a missing using directive leaves unbound.</summary>
     public const string UsingDirectiveMissing = "SSA009";
 }

@@ -142,6 +142,42 @@ public class SnapshotTests
             """
         },
         {
+            // Names the generator steps around: its private fields are numbered past the user's, and the mix-in's property,
+            // whose name a member of another type has, is numbered too.
+            "NamesTaken", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Threading, typeof(LoggingMixIn))]
+            public partial class Server
+            {
+                private readonly int __threading = 1;
+
+                private readonly int __mixIn0 = 2;
+
+                public bool DaemonThreads => true;
+
+                public int LoggingMixIn => __threading + __mixIn0;
+            }
+            """
+        },
+        {
+            // A constructor and a step the generated part would write too: it leaves them out (SSA008 reports them).
+            "CollidingMembersLeftOut", """
+            namespace Shop;
+
+            [SocketServer(Tcp, Async, Handler = typeof(EchoHandler))]
+            public partial class Server
+            {
+                public Server(string host, int port, bool bindAndActivate = true)
+                    : base(host, port, static () => new EchoHandler(), bindAndActivate)
+                {
+                }
+
+                public override void ServerClose() => base.ServerClose();
+            }
+            """
+        },
+        {
             "ExplicitBase", """
             namespace Shop;
 

@@ -17,29 +17,6 @@ namespace SocketServer.Generators.Emitting;
 internal static class ServerEmitter
 {
     private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"SocketServer.Generators\", \"1.0.0.0\")]";
-    private const string EndPoint = "global::System.Net.EndPoint";
-
-    /// <summary>Every step a mix-in can take part in: its return type, parameters and the arguments that pass them on.</summary>
-    private static readonly Step[] Steps =
-    [
-        new("ServerBind", "void", "", ""),
-        new("ServerActivate", "void", "", ""),
-        new("GetRequest", "(object Request, " + EndPoint + "? ClientAddress)", "", ""),
-        new("VerifyRequest", "bool", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
-        new("ProcessRequest", "void", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
-        new("FinishRequest", "void", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
-        new(
-            "FinishRequestAsync",
-            "global::System.Threading.Tasks.Task",
-            "object request, " + EndPoint + "? clientAddress, global::System.Threading.CancellationToken cancellationToken",
-            "request, clientAddress, cancellationToken"),
-        new("ShutdownRequest", "void", "object request", "request"),
-        new("CloseRequest", "void", "object request", "request"),
-        new("HandleError", "void", "object request, " + EndPoint + "? clientAddress, global::System.Exception exception", "request, clientAddress, exception"),
-        new("HandleTimeout", "void", "", ""),
-        new("ServiceActions", "void", "", ""),
-        new("ServerClose", "void", "", ""),
-    ];
 
     public static string Emit(ServerModel model)
     {
@@ -94,24 +71,12 @@ internal static class ServerEmitter
 
     private static string Modifiers(string modifiers) => modifiers.Length == 0 ? string.Empty : modifiers + " ";
 
-    /// <summary>One constructor: its parameters, what it passes to the base, and their documentation.</summary>
-    private sealed class ConstructorShape(string parameters, string arguments, string where, params string[] parameterDocs)
+    /// <summary>The documentation of one generated constructor; <see cref="GeneratedMembers.ConstructorAddresses"/> gives its parameters.</summary>
+    private sealed class ConstructorDocs(string where, params string[] parameterDocs)
     {
-        public string Parameters => parameters;
-
-        public string Arguments => arguments;
-
         public string Where => where;
 
         public string[] ParameterDocs => parameterDocs;
-    }
-
-    /// <summary>One lifecycle step of a server.</summary>
-    private sealed record Step(string Name, string ReturnType, string Parameters, string Arguments)
-    {
-        public string Call(string target) => target + "." + Name + "(" + Arguments + ")";
-
-        public string Signature => ReturnType + " " + Name + "(" + Parameters + ")";
     }
 
     /// <summary>Writes the members of one composed type.</summary>
@@ -123,15 +88,17 @@ internal static class ServerEmitter
 
         private string Protected => _type.IsSealed ? "private" : "protected";
 
-        private static string MixInField(int index) => "__mixIn" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        private string MixInField(int index) => model.MixIns[index].FieldName;
+
+        private string Helper => model.ConcurrencyField;
 
         public void Fields()
         {
             string? helper = model.Concurrency switch
             {
-                ConcurrencyKind.Threading => "private readonly global::SocketServer.ThreadingMixIn __threading = new();",
-                ConcurrencyKind.Forking => "private readonly global::SocketServer.ForkingMixIn __forking = new();",
-                ConcurrencyKind.Async => "private readonly global::SocketServer.AsyncMixIn __async = new();",
+                ConcurrencyKind.Threading => "private readonly global::SocketServer.ThreadingMixIn " + Helper + " = new();",
+                ConcurrencyKind.Forking => "private readonly global::SocketServer.ForkingMixIn " + Helper + " = new();",
+                ConcurrencyKind.Async => "private readonly global::SocketServer.AsyncMixIn " + Helper + " = new();",
                 _ => null,
             };
             if (helper is not null)
@@ -154,32 +121,38 @@ internal static class ServerEmitter
         {
             bool unix = model.Transport is TransportKind.UnixStream or TransportKind.UnixDatagram;
             string access = _type.IsAbstract ? "protected" : "public";
-            string factoryParameter = model.Handler is null ? "global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, " : string.Empty;
             string factory = model.Handler is null ? "requestHandlerFactory" : "static () => new " + model.Handler.Code + "()";
             string createdHandlers = model.Handler is null
                 ? string.Empty
                 : " Each request is handled by a new <see cref=\"" + model.Handler.Cref + "\"/>.";
 
-            ConstructorShape[] shapes = unix
+            ConstructorDocs[] docs = unix
                 ?
                 [
-                    new("string path", "path", "on a socket path", "<param name=\"path\">The socket path (on Linux, a leading <c>'\\0'</c> names an abstract socket).</param>"),
-                    new("global::System.Net.Sockets.UnixDomainSocketEndPoint serverAddress", "serverAddress", "on a socket endpoint", "<param name=\"serverAddress\">The socket path.</param>"),
+                    new("on a socket path", "<param name=\"path\">The socket path (on Linux, a leading <c>'\\0'</c> names an abstract socket).</param>"),
+                    new("on a socket endpoint", "<param name=\"serverAddress\">The socket path.</param>"),
                 ]
                 :
                 [
-                    new(EndPoint + " serverAddress", "serverAddress", "on an address", "<param name=\"serverAddress\">The address to listen on; port 0 lets the system choose.</param>"),
+                    new("on an address", "<param name=\"serverAddress\">The address to listen on; port 0 lets the system choose.</param>"),
                     new(
-                        "string host, int port",
-                        "host, port",
                         "on a host and port",
                         "<param name=\"host\">An address literal, a host name (resolved preferring IPv4), or <c>\"\"</c> for every interface.</param>",
                         "<param name=\"port\">The port; 0 lets the system choose.</param>"),
                 ];
 
             bool deferBinding = model.MixIns.Count > 0;
-            foreach (ConstructorShape shape in shapes)
+            var addresses = GeneratedMembers.ConstructorAddresses(unix);
+            for (int i = 0; i < addresses.Length; i++)
             {
+                if (model.SkippedMembers.Contains(GeneratedMembers.ConstructorKey(i)))
+                {
+                    continue;
+                }
+
+                ConstructorDocs shape = docs[i];
+                var parameters = GeneratedMembers.ConstructorParameters(addresses[i], model.Handler is not null);
+                string arguments = string.Join(", ", addresses[i].Select(p => p.Name));
                 writer.Line("/// <summary>");
                 writer.Line("/// Creates the server " + shape.Where + " and, unless <paramref name=\"bindAndActivate\"/> is <see langword=\"false\"/>, binds and activates it." + createdHandlers);
                 writer.Line("/// </summary>");
@@ -196,8 +169,8 @@ internal static class ServerEmitter
                 writer.Line("/// <param name=\"bindAndActivate\">Whether to bind (and, for a stream server, listen) now.</param>");
                 writer.Line("/// <exception cref=\"global::System.Net.Sockets.SocketException\">Binding or listening failed; the server is closed and the message says why.</exception>");
                 writer.Line(GeneratedCode);
-                writer.Line(access + " " + _type.Name + "(" + shape.Parameters + ", " + factoryParameter + "bool bindAndActivate = true)");
-                writer.Line("    : base(" + shape.Arguments + ", " + factory + ", " + (deferBinding ? "bindAndActivate: false" : "bindAndActivate") + ")");
+                writer.Line(access + " " + _type.Name + "(" + string.Join(", ", parameters.Select(p => p.Code)) + " = true)");
+                writer.Line("    : base(" + arguments + ", " + factory + ", " + (deferBinding ? "bindAndActivate: false" : "bindAndActivate") + ")");
                 writer.Open();
                 ConstructorBody(deferBinding);
                 writer.Close();
@@ -262,15 +235,23 @@ internal static class ServerEmitter
                         "bool",
                         "true",
                         "Whether <see cref=\"ServerClose\"/> waits for running children. <see langword=\"true\"/> by default, as in Python.");
-                    writer.Line("/// <summary>The process ids of children running a request; <see langword=\"null\"/> before the first request.</summary>");
-                    writer.Line(GeneratedCode);
-                    writer.Line("public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => __forking.ActiveChildren;");
-                    writer.Line();
-                    writer.Line("/// <summary>Reaps children that have exited; with <paramref name=\"blocking\"/>, waits for all of them.</summary>");
-                    writer.Line("/// <param name=\"blocking\">Whether to wait for running children.</param>");
-                    writer.Line(GeneratedCode);
-                    writer.Line("public void CollectChildren(bool blocking = false) => __forking.CollectChildren(blocking);");
-                    writer.Line();
+                    if (!model.UserMembers.Contains("ActiveChildren"))
+                    {
+                        writer.Line("/// <summary>The process ids of children running a request; <see langword=\"null\"/> before the first request.</summary>");
+                        writer.Line(GeneratedCode);
+                        writer.Line("public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => " + Helper + ".ActiveChildren;");
+                        writer.Line();
+                    }
+
+                    if (!model.UserMembers.Contains("CollectChildren"))
+                    {
+                        writer.Line("/// <summary>Reaps children that have exited; with <paramref name=\"blocking\"/>, waits for all of them.</summary>");
+                        writer.Line("/// <param name=\"blocking\">Whether to wait for running children.</param>");
+                        writer.Line(GeneratedCode);
+                        writer.Line("public void CollectChildren(bool blocking = false) => " + Helper + ".CollectChildren(blocking);");
+                        writer.Line();
+                    }
+
                     break;
                 case ConcurrencyKind.Async:
                     Setting(
@@ -342,37 +323,39 @@ internal static class ServerEmitter
 
         public void Overrides()
         {
-            if (model.MixIns.Count == 0)
+            bool hasMixIns = model.MixIns.Count > 0;
+            foreach (StepShape step in GeneratedMembers.Steps)
             {
-                foreach (Step step in Steps)
+                if (!GeneratedMembers.Overrides((int)model.Concurrency, hasMixIns, step.Name) || model.SkippedMembers.Contains(GeneratedMembers.StepKey(step.Name)))
                 {
-                    if (ConcurrencyBody(step) is { } body)
-                    {
-                        writer.Line("/// <summary>" + ConcurrencySummary(step) + "</summary>");
-                        writer.Line(GeneratedCode);
-                        WriteMethod("public override " + step.Signature, body);
-                        writer.Line();
-                    }
+                    continue;
                 }
 
+                writer.Line("/// <summary>" + (hasMixIns ? "Runs the step through this server's mix-ins, outermost first." : ConcurrencySummary(step)) + "</summary>");
+                writer.Line(GeneratedCode);
+                WriteMethod("public override " + step.Signature, hasMixIns ? [Return(step, Call(step, MixInField(0)))] : ConcurrencyBody(step)!);
+                writer.Line();
+            }
+
+            if (!hasMixIns)
+            {
                 return;
             }
 
-            foreach (Step step in Steps)
+            foreach (StepShape step in GeneratedMembers.Steps)
             {
-                writer.Line("/// <summary>Runs the step through this server's mix-ins, outermost first.</summary>");
-                writer.Line(GeneratedCode);
-                WriteMethod("public override " + step.Signature, [Return(step, step.Call(MixInField(0)))]);
-                writer.Line();
-            }
+                if (model.SkippedMembers.Contains(GeneratedMembers.InterfaceStepKey(step.Name)))
+                {
+                    continue;
+                }
 
-            foreach (Step step in Steps)
-            {
-                string[] core = ConcurrencyBody(step) ?? [Return(step, step.Call("base"))];
-                WriteMethod(step.ReturnType + " global::SocketServer.IServerSteps." + step.Name + "(" + step.Parameters + ")", core);
+                string[] core = GeneratedMembers.ConcurrencyWrites((int)model.Concurrency, step.Name) ? ConcurrencyBody(step)! : [Return(step, Call(step, "base"))];
+                WriteMethod(step.ReturnType + " global::SocketServer.IServerSteps." + step.Name + "(" + step.ParameterList + ")", core);
                 writer.Line();
             }
         }
+
+        private static string Call(StepShape step, string target) => target + "." + step.Name + "(" + step.Arguments + ")";
 
         public void Hooks()
         {
@@ -412,26 +395,29 @@ internal static class ServerEmitter
 
         private static string StripReturn(string statement) => statement.StartsWith("return ", System.StringComparison.Ordinal) ? statement.Substring(7) : statement;
 
-        private static string Return(Step step, string call) => (step.ReturnType == "void" ? string.Empty : "return ") + call + ";";
+        private static string Return(StepShape step, string call) => (step.ReturnType == "void" ? string.Empty : "return ") + call + ";";
 
-        /// <summary>The concurrency mix-in's version of a step, or <see langword="null"/> where it keeps the transport's.</summary>
-        private string[]? ConcurrencyBody(Step step) => (model.Concurrency, step.Name) switch
+        /// <summary>
+        /// The concurrency mix-in's version of a step, for each step <see cref="GeneratedMembers.ConcurrencyWrites"/> names
+        /// (and <see langword="null"/> for the others).
+        /// </summary>
+        private string[]? ConcurrencyBody(StepShape step) => (model.Concurrency, step.Name) switch
         {
-            (ConcurrencyKind.Threading, "ProcessRequest") => ["__threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);"],
-            (ConcurrencyKind.Threading, "ServerClose") => CloseAfter("__threading.ServerClose(blocking: BlockOnClose);"),
-            (ConcurrencyKind.Forking, "ProcessRequest") => ["__forking.ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);"],
-            (ConcurrencyKind.Forking, "ServiceActions") => ["__forking.ServiceActions(this, SpareChildren);"],
-            (ConcurrencyKind.Forking, "HandleTimeout") => ["CollectChildren();"],
-            (ConcurrencyKind.Forking, "ServerClose") => CloseAfter("__forking.ServerClose(blocking: BlockOnClose);"),
-            (ConcurrencyKind.Async, "ProcessRequest") => ["__async.ProcessRequest(this, request, clientAddress);"],
-            (ConcurrencyKind.Async, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    __async.WaitForRequests();", "}"),
+            (ConcurrencyKind.Threading, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);"],
+            (ConcurrencyKind.Threading, "ServerClose") => CloseAfter(Helper + ".ServerClose(blocking: BlockOnClose);"),
+            (ConcurrencyKind.Forking, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);"],
+            (ConcurrencyKind.Forking, "ServiceActions") => [Helper + ".ServiceActions(this, SpareChildren);"],
+            (ConcurrencyKind.Forking, "HandleTimeout") => [Helper + ".CollectChildren(blocking: false);"],
+            (ConcurrencyKind.Forking, "ServerClose") => CloseAfter(Helper + ".ServerClose(blocking: BlockOnClose);"),
+            (ConcurrencyKind.Async, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress);"],
+            (ConcurrencyKind.Async, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    " + Helper + ".WaitForRequests();", "}"),
             _ => null,
         };
 
         /// <summary>Stop accepting (a stream server closes its listener), wait as the mix-in says, then close the transport.</summary>
         private static string[] CloseAfter(params string[] wait) => ["StopAcceptingRequests();", .. wait, "", "base.ServerClose();"];
 
-        private string ConcurrencySummary(Step step) => (model.Concurrency, step.Name) switch
+        private string ConcurrencySummary(StepShape step) => (model.Concurrency, step.Name) switch
         {
             (ConcurrencyKind.Threading, "ProcessRequest") => "Runs the request on a thread of its own (the Threading mix-in).",
             (ConcurrencyKind.Threading, "ServerClose") =>

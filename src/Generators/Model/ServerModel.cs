@@ -31,6 +31,11 @@ internal enum ConcurrencyKind
 /// <param name="Handler">The handler type, or <see langword="null"/>.</param>
 /// <param name="MixIns">The user mix-ins, outermost first.</param>
 /// <param name="UserMembers">The names of the mix-in settings the user declared in the partial class; the generator leaves those to the user.</param>
+/// <param name="SkippedMembers">
+/// The generated constructors and step overrides a user declaration collides with (keys of <see cref="GeneratedMembers"/>):
+/// the generator leaves them out so that the only error is SSA008's, at the user's declaration.
+/// </param>
+/// <param name="ConcurrencyField">The name of the private field that holds the concurrency mix-in's helper: one no user member has.</param>
 internal sealed record ServerModel(
     string HintName,
     string Namespace,
@@ -40,7 +45,9 @@ internal sealed record ServerModel(
     ConcurrencyKind Concurrency,
     TypeReference? Handler,
     EquatableArray<MixInModel> MixIns,
-    EquatableArray<string> UserMembers);
+    EquatableArray<string> UserMembers,
+    EquatableArray<string> SkippedMembers,
+    string ConcurrencyField);
 
 /// <summary>A type declaration as the generated partial must repeat it.</summary>
 /// <param name="Keyword">The declaration keyword, e.g. <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
@@ -65,11 +72,15 @@ internal sealed record TypeDeclarationModel(
 /// </param>
 internal sealed record TypeReference(string Code, string Cref);
 
-/// <summary>A user mix-in: its type, and the property that exposes its instance.</summary>
+/// <summary>A user mix-in: its type, the field that holds its instance, and the property that exposes it.</summary>
 /// <param name="Type">The type.</param>
-/// <param name="PropertyName">The name of the property that exposes the instance.</param>
+/// <param name="FieldName">The private field that holds the instance: a name no user member has.</param>
+/// <param name="PropertyName">
+/// The name of the property that exposes the instance: the type's name, numbered when another mix-in's property or a
+/// user member that is not a property or field of the mix-in's type has it.
+/// </param>
 /// <param name="PropertyAccessibility">
 /// The property's accessibility keyword: <c>public</c>, or less when the type is less accessible (a property may not
 /// expose a type less accessible than itself).
 /// </param>
-internal sealed record MixInModel(TypeReference Type, string PropertyName, string PropertyAccessibility);
+internal sealed record MixInModel(TypeReference Type, string FieldName, string PropertyName, string PropertyAccessibility);

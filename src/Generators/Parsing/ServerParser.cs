@@ -18,7 +18,7 @@ namespace SocketServer.Generators.Parsing;
 internal static class ServerParser
 {
     /// <summary>Mix-in settings the user may declare in the partial class to take them over from the generator.</summary>
-    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread", "MaxConnections", "ConcurrentRequestLimit"];
+    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread", "MaxConnections", "ConcurrentRequestLimit", "ActiveChildren", "CollectChildren"];
 
     public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -63,11 +63,22 @@ internal static class ServerParser
             handler = Reference(handlerType);
         }
 
-        EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation);
+        var taken = new HashSet<string>(type.MemberNames);
+        EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation, taken);
         if (mixIns is null)
         {
             return null;
         }
+
+        // A primary constructor cannot be composed; a constructor or step the user declared too is left to the user. SSA008 says so.
+        ImmutableArray<Collision> collisions = GeneratedMembers.Find(
+            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, (int)concurrency, handler is not null, mixIns.Value.Count > 0, cancellationToken);
+        if (collisions.Any(c => c.Kind == CollisionKind.PrimaryConstructor))
+        {
+            return null;
+        }
+
+        string concurrencyField = GeneratedMembers.UniqueName("__" + GeneratedMembers.ConcurrencyName((int)concurrency).ToLowerInvariant(), taken);
 
         var userMembers = UserOverridableMembers.Concat(mixIns.Value.Select(m => m.PropertyName))
             .Where(name => type.GetMembers(name).Length > 0)
@@ -82,7 +93,9 @@ internal static class ServerParser
             concurrency,
             handler,
             mixIns.Value,
-            new EquatableArray<string>(userMembers));
+            new EquatableArray<string>(userMembers),
+            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()),
+            concurrencyField);
     }
 
     /// <summary>A class the generator can add a partial part to: every declaration of it, and of the types around it, is partial.</summary>
@@ -163,7 +176,12 @@ internal static class ServerParser
             && (declared.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(declared, expected));
     }
 
-    private static EquatableArray<MixInModel>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation)
+    /// <summary>
+    /// The user mix-ins, each with a field and a property whose names no user member has (<paramref name="taken"/>, which
+    /// gets the names chosen) unless the user's member is a property or field of the mix-in's type: that one replaces the
+    /// generated property.
+    /// </summary>
+    private static EquatableArray<MixInModel>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation, HashSet<string> taken)
     {
         var mixIns = new List<MixInModel>(arguments.Length);
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -177,16 +195,31 @@ internal static class ServerParser
             }
 
             string property = mixIn.Name;
-            for (int suffix = 2; !names.Add(property); suffix++)
+            for (int suffix = 2; names.Contains(property) || !FreeOrExposes(server, property, mixIn); suffix++)
             {
                 property = mixIn.Name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            mixIns.Add(new MixInModel(Reference(mixIn), property, PropertyAccessibility(mixIn)));
+            names.Add(property);
+            taken.Add(property);
+            string field = GeneratedMembers.UniqueName("__mixIn" + mixIns.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), taken);
+            taken.Add(field);
+            mixIns.Add(new MixInModel(Reference(mixIn), field, property, PropertyAccessibility(mixIn)));
         }
 
         return EquatableArray.From(mixIns);
     }
+
+    /// <summary>Whether no user member is named <paramref name="name"/>, or the user's is a property or field of the mix-in's type (and replaces the generated one).</summary>
+    private static bool FreeOrExposes(INamedTypeSymbol server, string name, INamedTypeSymbol mixIn) =>
+        server.GetMembers(name) is var members
+        && (members.IsEmpty
+            || members.All(m => m switch
+            {
+                IPropertySymbol { Parameters.Length: 0 } p => SymbolEqualityComparer.Default.Equals(p.Type, mixIn),
+                IFieldSymbol f => SymbolEqualityComparer.Default.Equals(f.Type, mixIn),
+                _ => false,
+            }));
 
     /// <summary>
     /// The accessibility for a property of type <paramref name="type"/> in any server that can create it: public if

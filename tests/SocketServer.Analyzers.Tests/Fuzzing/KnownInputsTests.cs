@@ -31,6 +31,11 @@ public class KnownInputsTests
         { "a file-local class", "[SocketServer(Tcp)] file partial class S;" },
         { "a class in a file-local class", "file partial class Outer { [SocketServer(Tcp)] public partial class S; }" },
         { "an internal mix-in on a public server", "internal sealed class Internal : ServerMixIn; [SocketServer(Tcp, Sync, typeof(Internal))] public partial class S;" },
+        { "an override of a step the Forking mix-in writes", "[SocketServer(Tcp, Forking)] public partial class S { public override void ServiceActions() => base.ServiceActions(); }" },
+        { "an override of a step with user mix-ins", "[SocketServer(Tcp, Sync, typeof(LoggingMixIn))] public partial class S { public override void HandleTimeout() { } }" },
+        { "a constructor like a generated one", "[SocketServer(Tcp, Handler = typeof(EchoHandler))] public partial class S { public S(string h, int p, bool b = true) : base(h, p, () => new EchoHandler(), b) { } }" },
+        { "a primary constructor", "[SocketServer(Tcp)] public partial class S(int x) { public int X => x; }" },
+        { "a setting of another type", "[SocketServer(Tcp, Forking)] public partial class S { public string MaxChildren => \"40\"; }" },
         {
             "a closed generic mix-in and handler",
             "public sealed class Generic<T> : ServerMixIn; public sealed class Lines<T> : StreamRequestHandler; " +

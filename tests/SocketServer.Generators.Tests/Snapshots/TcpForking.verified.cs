@@ -71,7 +71,7 @@ namespace Shop
 
         /// <summary>Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleTimeout() => CollectChildren();
+        public override void HandleTimeout() => __forking.CollectChildren(blocking: false);
 
         /// <summary>Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]

@@ -1,0 +1,368 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SocketServer.Generators.Model;
+
+/// <summary>A parameter of a generated member: its type as generated code writes it (without a nullable mark), and its name.</summary>
+/// <param name="Type">The fully qualified type, e.g. <c>global::System.Net.EndPoint</c>, or a keyword (<c>object</c>).</param>
+/// <param name="Name">The parameter's name.</param>
+/// <param name="Nullable">Whether generated code marks the (reference) type nullable; it is not part of the signature.</param>
+internal sealed record GeneratedParameter(string Type, string Name, bool Nullable = false)
+{
+    public string Code => Type + (Nullable ? "?" : string.Empty) + " " + Name;
+}
+
+/// <summary>One lifecycle step of a server, which the generator may override.</summary>
+internal sealed record StepShape(string Name, string ReturnType, ImmutableArray<GeneratedParameter> Parameters)
+{
+    public string ParameterList => string.Join(", ", Parameters.Select(p => p.Code));
+
+    public string Arguments => string.Join(", ", Parameters.Select(p => p.Name));
+
+    public string Signature => ReturnType + " " + Name + "(" + ParameterList + ")";
+}
+
+/// <summary>What a user declaration collides with.</summary>
+internal enum CollisionKind
+{
+    /// <summary>A constructor with the parameter types of a generated one.</summary>
+    Constructor,
+
+    /// <summary>A step the generated part overrides, declared by the user too (with or without <c>override</c>).</summary>
+    Step,
+
+    /// <summary>A primary constructor: the generated constructors would have to chain to it.</summary>
+    PrimaryConstructor,
+
+    /// <summary>A member that takes over a setting the generated code reads, of a type or kind it cannot read.</summary>
+    Setting,
+}
+
+/// <summary>
+/// A user declaration in a <c>[SocketServer]</c> class that the generated part cannot sit beside. The generator skips
+/// the generated member it names by <see cref="Key"/> (or, for a primary constructor, composes nothing); SSA008
+/// reports it at <see cref="Location"/> in the same words.
+/// </summary>
+/// <param name="Kind">What collides.</param>
+/// <param name="Key">The generated member the generator leaves out (see <see cref="GeneratedMembers.ConstructorKey"/>, <see cref="GeneratedMembers.StepKey"/>), or <see langword="null"/>.</param>
+/// <param name="Location">The user's declaration.</param>
+/// <param name="UserMember">The user's declaration, as the message names it.</param>
+/// <param name="Generated">The generated member it collides with, as the message names it.</param>
+/// <param name="Advice">What to do.</param>
+internal sealed record Collision(CollisionKind Kind, string? Key, Location Location, string UserMember, string Generated, string Advice);
+
+/// <summary>
+/// The members the generator writes into a <c>[SocketServer]</c> class, described once for the emitter (which writes
+/// them) and for SSA008 (which finds the user declarations they would collide with). This file is compiled into the
+/// generator and into the analyzers.
+/// </summary>
+internal static class GeneratedMembers
+{
+    public const int Threading = 1;
+    public const int Forking = 2;
+    public const int Async = 3;
+
+    private const string EndPoint = "global::System.Net.EndPoint";
+    private const string HandlerFactory = "global::System.Func<global::SocketServer.BaseRequestHandler>";
+
+    /// <summary>Every step a mix-in can take part in, in the order the generated part writes them.</summary>
+    public static readonly ImmutableArray<StepShape> Steps =
+    [
+        Step("ServerBind", "void"),
+        Step("ServerActivate", "void"),
+        Step("GetRequest", "(object Request, " + EndPoint + "? ClientAddress)"),
+        Step("VerifyRequest", "bool", Request, ClientAddress),
+        Step("ProcessRequest", "void", Request, ClientAddress),
+        Step("FinishRequest", "void", Request, ClientAddress),
+        Step("FinishRequestAsync", "global::System.Threading.Tasks.Task", Request, ClientAddress, new("global::System.Threading.CancellationToken", "cancellationToken")),
+        Step("ShutdownRequest", "void", Request),
+        Step("CloseRequest", "void", Request),
+        Step("HandleError", "void", Request, ClientAddress, new("global::System.Exception", "exception")),
+        Step("HandleTimeout", "void"),
+        Step("ServiceActions", "void"),
+        Step("ServerClose", "void"),
+    ];
+
+    private static GeneratedParameter Request => new("object", "request");
+
+    private static GeneratedParameter ClientAddress => new(EndPoint, "clientAddress", Nullable: true);
+
+    /// <summary>The settings the generated code reads, by concurrency: the name, the type it reads and a declaration that fits.</summary>
+    private static readonly (int Concurrency, string Name, string Type, string Example)[] ReadSettings =
+    [
+        (Threading, "DaemonThreads", "bool", "public bool DaemonThreads => false;"),
+        (Threading, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
+        (Threading, "MaxConnections", "int?", "public int? MaxConnections => 64;"),
+        (Forking, "MaxChildren", "int", "public int MaxChildren => 40;"),
+        (Forking, "SpareChildren", "int", "public int SpareChildren => 2;"),
+        (Forking, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
+        (Async, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
+        (Async, "MaxConnections", "int?", "public int? MaxConnections => 64;"),
+    ];
+
+    /// <summary>The name of the concurrency mix-in of a <c>Concurrency</c> value.</summary>
+    public static string ConcurrencyName(int concurrency) => concurrency switch
+    {
+        Threading => "Threading",
+        Forking => "Forking",
+        Async => "Async",
+        _ => "Sync",
+    };
+
+    /// <summary>The steps the concurrency mix-in replaces; the generated part overrides them even without user mix-ins.</summary>
+    public static bool ConcurrencyWrites(int concurrency, string step) => (concurrency, step) switch
+    {
+        (Threading or Forking or Async, "ProcessRequest" or "ServerClose") => true,
+        (Forking, "ServiceActions" or "HandleTimeout") => true,
+        _ => false,
+    };
+
+    /// <summary>Whether the generated part overrides <paramref name="step"/>: with user mix-ins every step, else the concurrency mix-in's.</summary>
+    public static bool Overrides(int concurrency, bool hasMixIns, string step) => hasMixIns || ConcurrencyWrites(concurrency, step);
+
+    /// <summary>The address parameters of each generated constructor, in the order the generated part writes them.</summary>
+    public static ImmutableArray<ImmutableArray<GeneratedParameter>> ConstructorAddresses(bool unix) => unix
+        ? [[new("string", "path")], [new("global::System.Net.Sockets.UnixDomainSocketEndPoint", "serverAddress")]]
+        : [[new(EndPoint, "serverAddress")], [new("string", "host"), new("int", "port")]];
+
+    /// <summary>The parameters of a generated constructor: the address, the handler factory unless the attribute names a handler, and <c>bindAndActivate</c>.</summary>
+    public static ImmutableArray<GeneratedParameter> ConstructorParameters(ImmutableArray<GeneratedParameter> address, bool hasHandler)
+    {
+        ImmutableArray<GeneratedParameter>.Builder parameters = address.ToBuilder();
+        if (!hasHandler)
+        {
+            parameters.Add(new GeneratedParameter(HandlerFactory, "requestHandlerFactory"));
+        }
+
+        parameters.Add(new GeneratedParameter("bool", "bindAndActivate"));
+        return parameters.ToImmutable();
+    }
+
+    public static string ConstructorKey(int index) => "ctor" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string StepKey(string step) => "step:" + step;
+
+    public static string InterfaceStepKey(string step) => "IServerSteps:" + step;
+
+    private static bool IsServerStep(IMethodSymbol method) =>
+        method.ContainingType is { Name: "IServerSteps", ContainingNamespace: { Name: "SocketServer", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__threading_2</c>).</summary>
+    public static string UniqueName(string preferred, ICollection<string> taken)
+    {
+        string name = preferred;
+        for (int suffix = 2; taken.Contains(name); suffix++)
+        {
+            name = preferred + "_" + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// The user declarations in <paramref name="server"/> that collide with what the generator writes for it: constructors
+    /// with a generated constructor's parameter types, a primary constructor, steps the generated part overrides, and
+    /// settings the generated code reads declared with a type or kind it cannot read.
+    /// </summary>
+    public static ImmutableArray<Collision> Find(
+        INamedTypeSymbol server, Compilation compilation, bool unix, int concurrency, bool hasHandler, bool hasMixIns, CancellationToken cancellationToken)
+    {
+        var collisions = ImmutableArray.CreateBuilder<Collision>();
+        string name = server.Name;
+
+        foreach (SyntaxReference reference in server.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is ClassDeclarationSyntax { ParameterList: { } parameters })
+            {
+                collisions.Add(new Collision(
+                    CollisionKind.PrimaryConstructor,
+                    null,
+                    parameters.GetLocation(),
+                    "The primary constructor '" + name + parameters + "'",
+                    "the constructors that the generator writes for '" + name + "', which pass the address to the transport's constructor and so cannot call this one",
+                    "remove the parameter list; keep the values in fields or properties and set them in a constructor of your own that calls a generated one with ': this(...)', or after creating the server"));
+            }
+        }
+
+        ImmutableArray<ImmutableArray<GeneratedParameter>> addresses = ConstructorAddresses(unix);
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            ImmutableArray<GeneratedParameter> parameters = ConstructorParameters(addresses[i], hasHandler);
+            foreach (IMethodSymbol constructor in server.InstanceConstructors)
+            {
+                if (!constructor.IsImplicitlyDeclared && SameParameterTypes(constructor, parameters) && UserLocation(constructor) is { } location)
+                {
+                    string generated = name + "(" + string.Join(", ", parameters.Select(p => Unqualified(p.Code))) + " = true)";
+                    collisions.Add(new Collision(
+                        CollisionKind.Constructor,
+                        ConstructorKey(i),
+                        location,
+                        "The constructor '" + Display(constructor) + "'",
+                        "the constructor " + generated + " that the generator writes for '" + name + "'",
+                        "remove it; to run code when the server is created, declare a constructor with other parameters that calls the generated one with ': this(...)'"));
+                }
+            }
+        }
+
+        foreach (StepShape step in Steps)
+        {
+            if (!Overrides(concurrency, hasMixIns, step.Name))
+            {
+                continue;
+            }
+
+            foreach (ISymbol member in server.GetMembers(step.Name))
+            {
+                if (member.IsImplicitlyDeclared || (member is IMethodSymbol method && !SameParameterTypes(method, step.Parameters)) || UserLocation(member) is not { } location)
+                {
+                    continue;
+                }
+
+                collisions.Add(hasMixIns
+                    ? new Collision(
+                        CollisionKind.Step,
+                        StepKey(step.Name),
+                        location,
+                        Quoted(member),
+                        "the override of " + step.Name + " that the generator writes for '" + name + "' to run the step through its mix-ins",
+                        "remove yours and override " + step.Name + " in one of the mix-ins (or a new one listed in [SocketServer(...)]); its base call passes the step on")
+                    : new Collision(
+                        CollisionKind.Step,
+                        StepKey(step.Name),
+                        location,
+                        Quoted(member),
+                        "the override of " + step.Name + " that the generator writes for '" + name + "' (the " + ConcurrencyName(concurrency) + " mix-in's version of the step)",
+                        "remove yours; to change the step, override " + step.Name + " in a ServerMixIn listed in [SocketServer(...)], whose base call reaches the " + ConcurrencyName(concurrency) + " mix-in's version"));
+            }
+        }
+
+        if (hasMixIns)
+        {
+            foreach (IMethodSymbol method in server.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (method.ExplicitInterfaceImplementations.FirstOrDefault(IsServerStep) is { } step
+                    && Steps.Any(s => s.Name == step.Name) && UserLocation(method) is { } location)
+                {
+                    collisions.Add(new Collision(
+                        CollisionKind.Step,
+                        InterfaceStepKey(step.Name),
+                        location,
+                        Quoted(method),
+                        "the IServerSteps." + step.Name + " that the generator writes for '" + name + "', where its last mix-in's base call arrives",
+                        "remove yours and override " + step.Name + " in the last mix-in listed in [SocketServer(...)]"));
+                }
+            }
+        }
+
+        foreach ((int settingConcurrency, string setting, string type, string example) in ReadSettings)
+        {
+            ImmutableArray<ISymbol> declared = server.GetMembers(setting);
+
+            // MaxConnections is read only by the generated ConcurrentRequestLimit, which a user's replaces.
+            bool unread = setting == "MaxConnections" && !server.GetMembers("ConcurrentRequestLimit").IsEmpty;
+            if (settingConcurrency != concurrency || unread || declared.IsEmpty || declared.Any(m => m.IsImplicitlyDeclared)
+                || declared.Any(m => Reads(m, type, compilation)) || UserLocation(declared[0]) is not { } location)
+            {
+                continue;
+            }
+
+            collisions.Add(new Collision(
+                CollisionKind.Setting,
+                null,
+                location,
+                Quoted(declared[0]),
+                "the " + ConcurrencyName(concurrency) + " mix-in's code that the generator writes for '" + name + "', which reads " + setting + " as '" + type + "'",
+                "declare it as a readable property or field of that type, e.g. '" + example + "'"));
+        }
+
+        if (concurrency == Threading && server.GetMembers("CreateRequestThread") is { IsEmpty: false } hooks
+            && !hooks.Any(m => m.IsImplicitlyDeclared || CreatesThreads(m, compilation)) && UserLocation(hooks[0]) is { } hookLocation)
+        {
+            collisions.Add(new Collision(
+                CollisionKind.Setting,
+                null,
+                hookLocation,
+                Quoted(hooks[0]),
+                "the Threading mix-in's code that the generator writes for '" + name + "', which calls CreateRequestThread(body) to create each request thread",
+                "declare it as a method that takes the thread's body and returns the thread, e.g. 'System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body);', or rename yours"));
+        }
+
+        return collisions.ToImmutable();
+    }
+
+    /// <summary>Parameter types equal, as C# compares signatures: ref kinds count, nullable annotations of reference types do not.</summary>
+    private static bool SameParameterTypes(IMethodSymbol method, ImmutableArray<GeneratedParameter> parameters) =>
+        method.Parameters.Length == parameters.Length
+        && method.Parameters.Zip(parameters, (actual, generated) =>
+            actual.RefKind == RefKind.None && actual.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == generated.Type).All(same => same);
+
+    /// <summary>Whether generated code can read <paramref name="member"/> as a <paramref name="type"/>: a readable property or a field whose type converts implicitly.</summary>
+    private static bool Reads(ISymbol member, string type, Compilation compilation)
+    {
+        ITypeSymbol? declared = member switch
+        {
+            IPropertySymbol { GetMethod: not null, Parameters.Length: 0 } property => property.Type,
+            IFieldSymbol field => field.Type,
+            _ => null,
+        };
+        if (declared is null)
+        {
+            return false;
+        }
+
+        if (declared.TypeKind == TypeKind.Error)
+        {
+            return true; // the compiler already reports the unknown type
+        }
+
+        ITypeSymbol required = type switch
+        {
+            "bool" => compilation.GetSpecialType(SpecialType.System_Boolean),
+            "int" => compilation.GetSpecialType(SpecialType.System_Int32),
+            _ => compilation.GetSpecialType(SpecialType.System_Nullable_T).Construct(compilation.GetSpecialType(SpecialType.System_Int32)),
+        };
+        return compilation.ClassifyCommonConversion(declared, required).IsImplicit;
+    }
+
+    /// <summary>Whether <paramref name="member"/> converts to the <c>Func&lt;ThreadStart, Thread&gt;</c> the Threading mix-in calls.</summary>
+    private static bool CreatesThreads(ISymbol member, Compilation compilation)
+    {
+        INamedTypeSymbol? thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        INamedTypeSymbol? threadStart = compilation.GetTypeByMetadataName("System.Threading.ThreadStart");
+        INamedTypeSymbol? func = compilation.GetTypeByMetadataName("System.Func`2");
+        if (thread is null || threadStart is null || func is null)
+        {
+            return true;
+        }
+
+        return member switch
+        {
+            IMethodSymbol { IsGenericMethod: false, Parameters.Length: 1 } method =>
+                method.Parameters[0].RefKind == RefKind.None
+                && compilation.ClassifyCommonConversion(threadStart, method.Parameters[0].Type).IsIdentity
+                && (compilation.ClassifyCommonConversion(method.ReturnType, thread) is { IsIdentity: true } or { IsReference: true, IsImplicit: true }),
+            IPropertySymbol { GetMethod: not null, Parameters.Length: 0 } property => Converts(property.Type),
+            IFieldSymbol field => Converts(field.Type),
+            _ => false,
+        };
+
+        bool Converts(ITypeSymbol type) =>
+            type.TypeKind == TypeKind.Error || compilation.ClassifyCommonConversion(type, func.Construct(threadStart, thread)).IsImplicit;
+    }
+
+    /// <summary>Where the user declared <paramref name="member"/>: its name in source, or <see langword="null"/> for metadata.</summary>
+    private static Location? UserLocation(ISymbol member) => member.Locations.FirstOrDefault(l => l.IsInSource);
+
+    private static string Display(ISymbol member) => member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+
+    /// <summary>A type as a message shows it: <c>global::System.Func&lt;global::SocketServer.BaseRequestHandler&gt;</c> as <c>Func&lt;BaseRequestHandler&gt;</c>.</summary>
+    private static string Unqualified(string code) => System.Text.RegularExpressions.Regex.Replace(code, @"global::(?:\w+\.)*", string.Empty);
+
+    private static string Quoted(ISymbol member) => "'" + Display(member) + "'";
+
+    private static StepShape Step(string name, string returnType, params GeneratedParameter[] parameters) => new(name, returnType, [.. parameters]);
+}
