@@ -104,7 +104,8 @@ internal sealed class PackageWorkspace : IDisposable
         }
     }
 
-    private static string GlobalPackagesFolder()
+    /// <summary>The user's NuGet global packages folder, where the repository's own restore put its packages.</summary>
+    public static string GlobalPackagesFolder()
     {
         var (exit, output, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "nuget", "locals", "global-packages", "--list"));
         Assert.True(exit == 0, errors);
