@@ -104,8 +104,7 @@ internal sealed class PackageWorkspace : IDisposable
         }
     }
 
-    /// <summary>The user's NuGet global packages folder, where the repository's own restore put its packages.</summary>
-    public static string GlobalPackagesFolder()
+    private static string GlobalPackagesFolder()
     {
         var (exit, output, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "nuget", "locals", "global-packages", "--list"));
         Assert.True(exit == 0, errors);

@@ -215,10 +215,15 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
 
     /// <summary>
     /// README's "Get the package", each block run as written by bash, with a scratch home directory (so
-    /// <c>~/socketserver-packages</c> and NuGet's packages folder are new), then the new project built. The pack block
-    /// runs in the repository; its own restore keeps the user's packages folder (NUGET_PACKAGES), or the repository's
-    /// obj/ would point into the scratch home. The one-off variant (<c>--source</c>) runs in a second new project.
+    /// <c>~/socketserver-packages</c> and NuGet's packages folder and settings are new), then the new project built.
+    /// The one-off variant (<c>--source</c>) runs in a second new project.
     /// </summary>
+    /// <remarks>
+    /// The pack block runs in the repository, where <c>~</c> is the scratch home but <c>dotnet</c> itself gets the
+    /// user's home: the repository's own restore must see the user's NuGet settings and packages folder, or it would
+    /// rewrite the repository's obj/project.assets.json files to point into the scratch home, and every later build of
+    /// the repository (Debug too, under the feet of the other tests) would start over.
+    /// </remarks>
     private void GetThePackage(string at)
     {
         string home = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"get-the-package-{Guid.NewGuid():N}")).FullName;
@@ -226,9 +231,10 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
         {
             string work = Directory.CreateDirectory(Path.Combine(home, "work")).FullName;
             Dictionary<string, string> scratchHome = CommandStep.Environment(("HOME", home));
-            Dictionary<string, string> packing = CommandStep.Environment(("HOME", home), ("NUGET_PACKAGES", PackageWorkspace.GlobalPackagesFolder()));
+            string userHome = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            string[] packing = [$"dotnet() {{ HOME='{userHome}' command dotnet \"$@\"; }}", .. PackCommands];
 
-            CommandStep.Run(log, at, Script(PackCommands), Bound, environment: packing);
+            CommandStep.Run(log, at, Script(packing), Bound, environment: scratchHome);
             string feed = Path.Combine(home, "socketserver-packages");
             Assert.Single(Directory.GetFiles(feed, "SocketServer.Generators.*.nupkg"));
             Assert.Single(Directory.GetFiles(feed, "SocketServer.Hosting.*.nupkg"));
