@@ -3,6 +3,7 @@
 
     python3 bench/run.py                                # the full run (about 8 minutes on 2 cores), writes bench/RESULTS.md
     python3 bench/run.py --warmup 0.5 --duration 1      # a quick look (noisier)
+    python3 bench/run.py --quick                        # a smoke run of a few seconds: checks it works, measures nothing
 
 Every server under test echoes every byte back (datagrams: each datagram back) and is driven by the same load
 generator (bench/LoadGenerator) in one run on this machine, so the ratios compare like with like:
@@ -205,6 +206,23 @@ def median(runs):
     return chosen
 
 
+# What --quick measures: one scenario per transport, ours against CPython, so that it needs only two builds.
+QUICK_SERVERS = ["ours-async", "cpython"]
+QUICK_PROJECTS = ["samples/Echo", "bench/LoadGenerator"]
+QUICK_WINDOWS = {"warmup": 0.5, "duration": 1.0, "repeat": 1}
+
+
+def run_quick(warmup, duration):
+    """A smoke run: each quick server over TCP (16 connections) and UDP (1 client), one window each."""
+    results = {}
+    print("--quick: 32-byte echo, tcp 16 connections and udp 1 client, %s" % ", ".join(QUICK_SERVERS), flush=True)
+    for transport, connections in [("tcp", 16), ("udp", 1)]:
+        for name in QUICK_SERVERS:
+            with Server(name, transport) as server:
+                results[(transport, "echo", connections, name)] = load(server, "echo", warmup, duration, connections)
+    return results
+
+
 def run_all(warmup, duration, repeat):
     results = {}
 
@@ -361,17 +379,27 @@ def main():
                         help="windows measured for each figure that decides a target; the median is kept")
     parser.add_argument("--no-build", action="store_true", help="use the Release builds already there")
     parser.add_argument("--output", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run (ours-async and cpython, tcp and udp echo, --warmup 0.5 --duration 1 --repeat 1"
+                        " unless given); writes only with --output, never bench/RESULTS.md by default")
     args = parser.parse_args()
+    if args.quick:
+        given = {a.split("=")[0] for a in sys.argv[1:]}
+        for option, value in QUICK_WINDOWS.items():
+            if "--" + option not in given:
+                setattr(args, option, value)
+        if "--output" not in given:
+            args.output = None
 
     atexit.register(stop_all)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     if not args.no_build:
-        build(PROJECTS)
-    results = run_all(args.warmup, args.duration, args.repeat)
-    command = "python3 bench/run.py" + "".join(
+        build(QUICK_PROJECTS if args.quick else PROJECTS)
+    results = run_quick(args.warmup, args.duration) if args.quick else run_all(args.warmup, args.duration, args.repeat)
+    command = "python3 bench/run.py" + " --quick" * args.quick + "".join(
         " --%s %s" % (k, v) for k, v in (("warmup", args.warmup), ("duration", args.duration), ("repeat", args.repeat))
-        if v != parser.get_default(k))
+        if v != (QUICK_WINDOWS if args.quick else {}).get(k, parser.get_default(k)))
     report = [
         "# Benchmark results",
         "",
@@ -391,12 +419,14 @@ def main():
         "",
     ]
     text = "\n".join(report)
-    kept = results_md.sections(args.output, results_md.SOAK_SECTIONS)  # soak.py's sections, from their own runs
-    with open(args.output, "w") as out:
-        out.write(text + ("\n" + kept if kept else ""))
+    if args.output:
+        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS)  # soak.py's sections, from their own runs
+        with open(args.output, "w") as out:
+            out.write(text + ("\n" + kept if kept else ""))
     print()
     print(text)
-    print("written to %s" % os.path.relpath(args.output, os.getcwd()))
+    if args.output:
+        print("written to %s" % os.path.relpath(args.output, os.getcwd()))
     failed = [key for key, f in results.items() if "error" in f]
     return 1 if failed else 0
 

@@ -135,6 +135,13 @@ public sealed partial class ChildProcess : IDisposable
     public static ChildProcess BuiltInOwnProcessGroup(string projectFolder, string assemblyName, params string[] arguments)
         => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], ownProcessGroup: true);
 
+    /// <summary>
+    /// Runs a program in <paramref name="workingDirectory"/> as the leader of its own process group, with extra
+    /// environment variables: <see cref="Dispose"/> ends everything it started.
+    /// </summary>
+    public static ChildProcess InOwnProcessGroup(string workingDirectory, IReadOnlyDictionary<string, string> environment, string fileName, params string[] arguments)
+        => new(fileName, arguments, environment, ownProcessGroup: true, workingDirectory);
+
     /// <summary>The dotnet host that runs the tests.</summary>
     public static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
@@ -200,6 +207,18 @@ public sealed partial class ChildProcess : IDisposable
         // Drains the redirected streams, which a process it started may still hold open: bounded.
         Assert.True(Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(30)), "The process exited but something it started still holds its output open.");
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits at most <paramref name="limit"/> for the program to end, then kills what is left of its process group
+    /// (the program itself if it is still running); returns its exit code, or null if it had to be killed.
+    /// </summary>
+    public int? WaitForExitWithin(TimeSpan limit)
+    {
+        bool exited = _process.WaitForExit(limit);
+        KillProcessGroup();
+        Assert.True(Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(30)), "The process group was killed but its output is still held open.");
+        return exited ? _process.ExitCode : null;
     }
 
     public string[] RemainingLines() => [.. _stdout.GetConsumingEnumerable()];
