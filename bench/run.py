@@ -14,6 +14,11 @@ generator (bench/LoadGenerator) in one run on this machine, so the ratios compar
     raw-async        bench/RawEcho --mode async             (Socket, ReceiveAsync/SendAsync, by hand)
     cpython          bench/python_echo.py                   (socketserver.Threading*Server)
     kestrel          bench/KestrelEcho                      (a Kestrel ConnectionHandler)
+    c-threads        bench/c/echo_server.c --mode threads   (C: a thread per connection; UDP: a thread per core)
+    c-epoll          bench/c/echo_server.c --mode epoll     (C: an edge-triggered epoll loop per core)
+
+The C servers are the limit of this machine: every figure is also printed as a ratio to c-threads (and, for the
+Async rows, to c-epoll) measured in the same run.
 
 All traffic is on loopback; every process this script starts is stopped (SIGTERM, then SIGKILL of its process group)
 when its scenario ends, when the script fails, and on Ctrl+C. .NET processes all run with the workstation GC
@@ -44,6 +49,8 @@ KESTREL = os.path.join(ROOT, "bench", "KestrelEcho", RELEASE, "KestrelEcho.dll")
 LOAD = os.path.join(ROOT, "bench", "LoadGenerator", RELEASE, "LoadGenerator.dll")
 FAULT = os.path.join(ROOT, "bench", "FaultServer", RELEASE, "FaultServer.dll")
 PYTHON_ECHO = os.path.join(ROOT, "bench", "python_echo.py")
+C_SOURCE = os.path.join(ROOT, "bench", "c", "echo_server.c")
+C_ECHO = os.path.join(ROOT, "bench", "c", "bin", "echo_server")
 PROJECTS = ["samples/Echo", "bench/RawEcho", "bench/KestrelEcho", "bench/LoadGenerator"]
 
 ENV = dict(os.environ, DOTNET_gcServer="0", DOTNET_HillClimbing_Disable="1", DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
@@ -67,6 +74,8 @@ def server_command(name, transport, path):
         return ["dotnet", RAW, "--mode", name[len("raw-"):], "--transport", transport, "--path", path]
     if name == "kestrel":
         return ["dotnet", KESTREL, "--transport", transport, "--path", path]
+    if name.startswith("c-"):
+        return [C_ECHO, "--mode", name[len("c-"):], "--transport", transport, "--path", path]
     return [sys.executable, PYTHON_ECHO, "--transport", transport, "--path", path]
 
 
@@ -147,6 +156,17 @@ def build(projects):
                        check=True, env=ENV, stdout=subprocess.DEVNULL)
 
 
+def build_c():
+    """Compiles the C echo server (the machine's limit) with the system's C compiler, warnings as errors, unless the
+    binary is newer than its source."""
+    if os.path.exists(C_ECHO) and os.path.getmtime(C_ECHO) >= os.path.getmtime(C_SOURCE):
+        return
+    print("building bench/c/echo_server.c (cc -O2)", flush=True)
+    os.makedirs(os.path.dirname(C_ECHO), exist_ok=True)
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", C_ECHO, C_SOURCE],
+                   check=True)
+
+
 def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1):
     """Runs the load generator once against a server and returns its figures (a dict)."""
     command = ["dotnet", LOAD, "--target", server.target, "--scenario", scenario, "--connections", str(connections),
@@ -180,7 +200,8 @@ def summary(f):
         f["threads_after"])
 
 
-STREAM_SERVERS = ["ours-threading", "ours-async", "raw-threads", "raw-async", "cpython", "kestrel"]
+STREAM_SERVERS = ["c-threads", "c-epoll", "ours-threading", "ours-async", "raw-threads", "raw-async", "cpython", "kestrel"]
+UDP_SERVERS = ["c-threads", "ours-threading", "ours-async", "cpython"]
 
 
 # The windows that feed the targets: measured `--repeat` times each, median kept.
@@ -191,6 +212,11 @@ TARGET_WINDOWS = {
     ("udp", "echo", 16, "ours-threading"), ("udp", "echo", 16, "cpython"),
     ("tcp", "bulk", 1, "ours-threading"), ("tcp", "bulk", 1, "raw-threads"),
     ("tcp", "bulk", 1, "ours-async"), ("tcp", "bulk", 1, "raw-async"),
+    # ratios to the machine's limit, the C servers
+    ("tcp", "echo", 16, "c-threads"), ("tcp", "echo", 256, "c-threads"),
+    ("tcp", "echo", 16, "ours-async"), ("tcp", "echo", 256, "ours-async"),
+    ("tcp", "echo", 16, "c-epoll"), ("tcp", "echo", 256, "c-epoll"),
+    ("udp", "echo", 16, "c-threads"), ("udp", "echo", 16, "ours-async"),
 }
 
 
@@ -206,8 +232,9 @@ def median(runs):
     return chosen
 
 
-# What --quick measures: one scenario per transport, ours against CPython, so that it needs only two builds.
-QUICK_SERVERS = ["ours-async", "cpython"]
+# What --quick measures: one scenario per transport, ours against CPython and the C limit, so that it needs only two
+# .NET builds.
+QUICK_SERVERS = ["c-threads", "ours-async", "cpython"]
 QUICK_PROJECTS = ["samples/Echo", "bench/LoadGenerator"]
 QUICK_WINDOWS = {"warmup": 0.5, "duration": 1.0, "repeat": 1}
 
@@ -246,7 +273,7 @@ def run_all(warmup, duration, repeat):
                     measure((transport, "echo", connections, name), server, "echo", connections)
                 if transport != "tcp":
                     continue
-                if name in ("ours-async", "raw-async", "kestrel"):
+                if name in ("ours-async", "raw-async", "kestrel", "c-epoll"):
                     measure((transport, "echo", 1000, name), server, "echo", 1000)
                 measure((transport, "pipelined", 16, name), server, "echo", 16, pipeline=16)
                 if name != "cpython":
@@ -258,7 +285,7 @@ def run_all(warmup, duration, repeat):
             keep(("tcp", "idle", 10000, name), load(server, "idle", warmup, duration, 10000))
 
     print("32-byte datagrams (udp)", flush=True)
-    for name in ["ours-threading", "ours-async", "cpython"]:
+    for name in UDP_SERVERS:
         with Server(name, "udp") as server:
             for clients in [1, 16]:
                 measure(("udp", "echo", clients, name), server, "echo", clients)
@@ -334,6 +361,19 @@ def tables(results):
             fmt(ratio(results, key, "ours-async", "raw-async", field)),
             fmt(ratio(results, key, "ours-async", "kestrel", field)),
             fmt(ratio(results, key, "ours-async", "cpython", field))))
+    out.append("")
+    out.append("Ratios to the machine's limit, every server / the C server measured in the same run (c-threads; for UDP "
+               "c-threads is a thread per core on one socket). Async servers are also divided by c-epoll:")
+    out.append("")
+    names = [n for n in STREAM_SERVERS if n != "c-threads"]
+    out.append("| transport | scenario | conns | %s | ours-async / c-epoll |" % " | ".join(names))
+    out.append("|---|---|---:|%s---:|" % ("---:|" * len(names)))
+    for (transport, scenario, conns) in seen:
+        key = (transport, scenario, conns)
+        field = "mb_per_s" if scenario == "bulk" else "rps"
+        out.append("| %s | %s | %d | %s | %s |" % (
+            transport, scenario, conns, " | ".join(fmt(ratio(results, key, n, "c-threads", field)) for n in names),
+            fmt(ratio(results, key, "ours-async", "c-epoll", field))))
     return out
 
 
@@ -347,6 +387,12 @@ def targets(results):
         ("UDP echo 32 B, 16 clients: Threading vs CPython ThreadingUDPServer", ratio(results, ("udp", "echo", 16), "ours-threading", "cpython", "rps"), 1.5),
         ("Bulk 64 KiB through WFile (Threading) vs raw threads, MB/s", ratio(results, ("tcp", "bulk", 1), "ours-threading", "raw-threads", "mb_per_s"), 0.8),
         ("Bulk 64 KiB through WFile (Async) vs raw async, MB/s", ratio(results, ("tcp", "bulk", 1), "ours-async", "raw-async", "mb_per_s"), 0.8),
+        ("Threading TCP echo 32 B, 16 conns vs C thread per connection", ratio(results, ("tcp", "echo", 16), "ours-threading", "c-threads", "rps"), 0.95),
+        ("Threading TCP echo 32 B, 256 conns vs C thread per connection", ratio(results, ("tcp", "echo", 256), "ours-threading", "c-threads", "rps"), 0.8),
+        ("Async TCP echo 32 B, 16 conns vs C thread per connection", ratio(results, ("tcp", "echo", 16), "ours-async", "c-threads", "rps"), 0.8),
+        ("Async TCP echo 32 B, 256 conns vs C thread per connection", ratio(results, ("tcp", "echo", 256), "ours-async", "c-threads", "rps"), 0.8),
+        ("UDP echo 32 B, 16 clients: Threading vs C UDP echo", ratio(results, ("udp", "echo", 16), "ours-threading", "c-threads", "rps"), 0.8),
+        ("UDP echo 32 B, 16 clients: Async vs C UDP echo", ratio(results, ("udp", "echo", 16), "ours-async", "c-threads", "rps"), 0.8),
     ]
     out = ["| target | measured | goal | met |", "|---|---:|---:|---|"]
     for label, value, goal in rows:
@@ -396,6 +442,7 @@ def main():
     started = time.monotonic()
     if not args.no_build:
         build(QUICK_PROJECTS if args.quick else PROJECTS)
+    build_c()
     results = run_quick(args.warmup, args.duration) if args.quick else run_all(args.warmup, args.duration, args.repeat)
     command = "python3 bench/run.py" + " --quick" * args.quick + "".join(
         " --%s %s" % (k, v) for k, v in (("warmup", args.warmup), ("duration", args.duration), ("repeat", args.repeat))

@@ -260,7 +260,7 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// `python3 bench/run.py`, in its smoke form: --quick (two servers, TCP and UDP echo, one window each), with every
+    /// `python3 bench/run.py`, in its smoke form: --quick (the C limit, ours and CPython, TCP and UDP echo, one window each), with every
     /// option bench/README.md names that a short run can take, written to a temporary file; RESULTS.md stays as it is.
     /// </summary>
     private void BenchRun(string at)
@@ -271,7 +271,7 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
         try
         {
             CommandStep run = CommandStep.Run(log, at, $"python3 bench/run.py --quick --warmup 0.5 --duration 1 --repeat 1 --output {output}", Bound);
-            foreach (string row in new[] { @"tcp \| echo 32 B \| 16 \| ours-async", @"tcp \| echo 32 B \| 16 \| cpython", @"udp \| echo 32 B \| 1 \| ours-async", @"udp \| echo 32 B \| 1 \| cpython" })
+            foreach (string row in new[] { @"tcp \| echo 32 B \| 16 \| c-threads", @"udp \| echo 32 B \| 1 \| c-threads", @"tcp \| echo 32 B \| 16 \| ours-async", @"tcp \| echo 32 B \| 16 \| cpython", @"udp \| echo 32 B \| 1 \| ours-async", @"udp \| echo 32 B \| 1 \| cpython" })
             {
                 run.Prints(@"^\| " + row + @" \| \d+ \| \d+ \| \d+ \|", $"result row '{row}'");
             }
