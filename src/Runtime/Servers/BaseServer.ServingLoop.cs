@@ -35,9 +35,8 @@ public abstract partial class BaseServer
     /// <remarks>Python: <c>handle_request()</c>.</remarks>
     public void HandleRequest()
     {
-        if (ForkingChild.IsChild)
+        if (Role.ServeInstead(this))
         {
-            ForkingChild.Serve(this);
             return;
         }
 
@@ -96,10 +95,9 @@ public abstract partial class BaseServer
             throw new ArgumentOutOfRangeException(nameof(pollInterval), pollInterval, "The poll interval is zero or positive, or Timeout.InfiniteTimeSpan.");
         }
 
-        if (ForkingChild.IsChild)
+        if (Role.ServeInstead(this))
         {
-            // In a Forking server's child process: run the one request handed to it, then exit.
-            ForkingChild.Serve(this);
+            // In a process started to serve one request (a Forking child), that request ran in the loop's place.
             return;
         }
 

@@ -35,9 +35,9 @@ public abstract partial class BaseServer
     /// <remarks>Python: <c>shutdown()</c>.</remarks>
     public void Shutdown()
     {
-        if (ForkingChild.IsChild)
+        if (Role.RefuseShutdown() is { } refused)
         {
-            throw ShutdownInChild();
+            throw refused;
         }
 
         if (_servingThread == Thread.CurrentThread)
@@ -59,7 +59,7 @@ public abstract partial class BaseServer
     /// </summary>
     /// <returns>A task that completes when <see cref="ServeForever()"/> has returned; faulted with
     /// <see cref="InvalidOperationException"/> in a Forking server's child process.</returns>
-    public Task ShutdownAsync() => ForkingChild.IsChild ? Task.FromException(ShutdownInChild()) : RequestShutdown();
+    public Task ShutdownAsync() => Role.RefuseShutdown() is { } refused ? Task.FromException(refused) : RequestShutdown();
 
     /// <summary>Asks the loop to stop; returns the task that completes when it has.</summary>
     private Task RequestShutdown()
@@ -79,10 +79,6 @@ public abstract partial class BaseServer
         stopping.Cancel();
         return stopped;
     }
-
-    private static InvalidOperationException ShutdownInChild() => new(
-        "Shutdown() was called in a Forking server's child process, which runs one request and exits; nothing serves here, " +
-        "so it would wait forever and stop nothing. Stop the server from the parent process.");
 
     private static TaskCompletionSource NewLoopSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

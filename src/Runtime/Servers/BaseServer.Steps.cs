@@ -24,9 +24,9 @@ public abstract partial class BaseServer
     /// <remarks>Python: the <c>if bind_and_activate:</c> block of <c>TCPServer.__init__</c>.</remarks>
     protected void BindAndActivate()
     {
-        if (ForkingChild.IsChild)
+        if (!Role.BindsAddresses)
         {
-            // The parent process owns the addresses; a Forking child only serves the request it is handed.
+            // Another process owns the addresses (this is a Forking child, which only serves the request it is handed).
             return;
         }
 

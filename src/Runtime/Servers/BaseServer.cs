@@ -61,7 +61,7 @@ public abstract partial class BaseServer : IDisposable
         ServerAddress = serverAddress;
         RequestHandlerFactory = requestHandlerFactory;
         _requests = new RequestTracker(this) { SlotFreed = () => _wakeup?.Signal() };
-        ForkingChild.OnServerCreated();
+        Role.ServerCreated(this);
     }
 
     /// <summary>
@@ -165,6 +165,12 @@ public abstract partial class BaseServer : IDisposable
             ServerClose();
         }
     }
+
+    /// <summary>
+    /// The part this server plays in its process (<see cref="ServerRole"/>): in an ordinary process it binds and serves;
+    /// in a Forking child, the role the Forking code defines binds nothing and serves the one request handed over.
+    /// </summary>
+    internal ServerRole Role { get; } = ServerRole.OfThisProcess;
 
     /// <summary>In a Forking child: the parent's server stopped (or the parent died), so this one stops too.</summary>
     internal void SignalStopping() => _stopping.Cancel();
