@@ -89,26 +89,13 @@ internal static class ForkingChild
         int status = 1;
         try
         {
-            server.FinishRequest(request, envelope.ClientAddress);
-            status = 0;
-        }
-#pragma warning disable CA1031 // As Python's child: every exception is reported, then the child exits with 1.
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            server.HandleError(request, envelope.ClientAddress, error);
+            // As Python's child: FinishRequest, HandleError if it threw, always ShutdownRequest; exit 0, or 1 after an exception.
+            status = server.TryRunRequest(request, envelope.ClientAddress) ? 0 : 1;
         }
         finally
         {
-            try
-            {
-                server.ShutdownRequest(request);
-            }
-            finally
-            {
-                Console.Out.Flush();
-                Environment.Exit(status);
-            }
+            Console.Out.Flush();
+            Environment.Exit(status);
         }
     }
 

@@ -11,7 +11,7 @@ namespace SocketServer;
 /// request runs as a task; an <see cref="AsyncRequestHandler"/> awaits I/O without holding a thread, so a server can
 /// hold many long-lived connections. The request path, and its error and close rules, are those of the Threading
 /// mix-in: <c>FinishRequestAsync</c>, <c>HandleError</c> if that threw, always <c>ShutdownRequest</c>; nothing escapes a
-/// request. Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
+/// request (<see cref="BaseServer.RunRequestAsync"/>). Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
 /// <see cref="OperationCanceledException"/> because the server stopped is not reported to <c>HandleError</c>.
 /// </summary>
 public sealed class AsyncMixIn
@@ -51,29 +51,7 @@ public sealed class AsyncMixIn
     {
         try
         {
-            CancellationToken stopping = server.StoppingToken;
-            try
-            {
-                await server.FinishRequestAsync(request, clientAddress, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // The server stopped and the handler ended with it, as asked: not an error.
-            }
-            catch (Exception error)
-            {
-                server.ReportRequestError(request, clientAddress, error);
-            }
-            finally
-            {
-                server.EndRequest(request);
-            }
-        }
-#pragma warning disable CA1031 // An exception escaping a request task would go unobserved; report it instead.
-        catch (Exception escaped)
-#pragma warning restore CA1031
-        {
-            server.ReportEscaped(clientAddress, escaped);
+            await server.RunRequestAsync(request, clientAddress).ConfigureAwait(false);
         }
         finally
         {

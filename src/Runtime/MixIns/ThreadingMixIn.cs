@@ -54,9 +54,10 @@ public sealed class ThreadingMixIn
     internal ThreadingMixIn(TimeSpan idleThreadTimeout) => _idleThreadTimeout = idleThreadTimeout;
 
     /// <summary>
-    /// Runs <see cref="BaseServer.FinishRequest"/> on a thread of its own — a waiting request thread, or a new one
-    /// from <paramref name="createThread"/> — then <see cref="BaseServer.HandleError"/> if that threw, then always
-    /// <see cref="BaseServer.ShutdownRequest"/>. Nothing escapes the thread.
+    /// Runs the request on a thread of its own — a waiting request thread, or a new one from
+    /// <paramref name="createThread"/> — through <see cref="BaseServer.RunRequest"/>: <see cref="BaseServer.FinishRequest"/>,
+    /// then <see cref="BaseServer.HandleError"/> if that threw, then always <see cref="BaseServer.ShutdownRequest"/>.
+    /// Nothing escapes the thread.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request from <see cref="BaseServer.GetRequest"/>.</param>
@@ -206,31 +207,7 @@ public sealed class ThreadingMixIn
         }
     }
 
-    private static void Process(Work work)
-    {
-        BaseServer server = work.Server;
-        try
-        {
-            try
-            {
-                server.FinishRequest(work.Request, work.ClientAddress);
-            }
-            catch (Exception error)
-            {
-                server.ReportRequestError(work.Request, work.ClientAddress, error);
-            }
-            finally
-            {
-                server.EndRequest(work.Request);
-            }
-        }
-#pragma warning disable CA1031 // An exception escaping a thread ends the process; report it instead.
-        catch (Exception escaped)
-#pragma warning restore CA1031
-        {
-            server.ReportEscaped(work.ClientAddress, escaped);
-        }
-    }
+    private static void Process(Work work) => work.Server.RunRequest(work.Request, work.ClientAddress);
 
     /// <summary>One request and what it runs with.</summary>
     private sealed class Work(BaseServer server, object request, EndPoint? clientAddress, bool daemonThreads, ExecutionContext? context, string name)

@@ -4,7 +4,7 @@
 //   BaseServer.ServingLoop.cs serve_forever(), handle_request() and the way one request goes through the steps
 //   BaseServer.Shutdown.cs    stopping the loop: Shutdown(), ShutdownAsync(), StoppingToken
 //   BaseServer.AcceptGate.cs  when the loop may take a request: MaxConnections and the accept back-off
-//   BaseServer.Requests.cs    request tracking and telemetry
+//   BaseServer.Requests.cs    request tracking and telemetry, and RunRequest: the request shell for mix-ins
 
 using System;
 using System.Net;
