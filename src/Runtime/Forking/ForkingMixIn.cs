@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
@@ -75,7 +76,11 @@ public sealed class ForkingMixIn
     /// </summary>
     public static bool IsChildProcess => ForkingChild.IsChild;
 
-    /// <summary>The process ids of children running a request; <see langword="null"/> before the first request.</summary>
+    /// <summary>
+    /// The process ids of children running a request; <see langword="null"/> before the first request.
+    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public IReadOnlyCollection<int>? ActiveChildren
     {
         get
@@ -92,8 +97,10 @@ public sealed class ForkingMixIn
     /// A child that ended other than by returning 0 or 1 (killed by a signal, crashed) is reported to the server's
     /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped; in a
     /// child process there are none (a child never starts a child), so it does nothing there.
+    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void CollectChildren(bool blocking = false)
     {
         if (blocking)
@@ -143,9 +150,11 @@ public sealed class ForkingMixIn
     /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
     /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting. In a child process it
     /// does nothing: a child never starts a child.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ServiceActions(BaseServer server, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -159,6 +168,7 @@ public sealed class ForkingMixIn
     /// <summary>
     /// Hands the request to a child (a spare, or one started now), then closes the parent's copy with
     /// <c>CloseRequest</c>. When <paramref name="maxChildren"/> children are running, first waits for one to finish.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
@@ -170,6 +180,7 @@ public sealed class ForkingMixIn
     /// <exception cref="InvalidOperationException">
     /// Called in a child process, whose server serves the one request handed to it and never starts a child.
     /// </exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -218,8 +229,10 @@ public sealed class ForkingMixIn
     /// servers stop (their <c>StoppingToken</c> fires) — ends spares that do not exit within a few seconds, then reaps
     /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>). In a child
     /// process there is nothing to close.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ServerClose(bool blocking)
     {
         Child[] spares;
