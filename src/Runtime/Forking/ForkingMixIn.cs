@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using SocketServer.Internal;
 
@@ -136,7 +137,7 @@ public sealed class ForkingMixIn
 
         foreach (Child child in ended)
         {
-            _control?.Forget(child.Pid);
+            ForgetChannel(child.Pid);
             int exitCode = child.Process.ExitCode;
             child.Process.Dispose();
             if (exitCode is not (0 or 1) && _server is { } server)
@@ -181,6 +182,7 @@ public sealed class ForkingMixIn
     /// Called in a child process, whose server serves the one request handed to it and never starts a child.
     /// </exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [SupportedOSPlatform("linux")]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -243,7 +245,11 @@ public sealed class ForkingMixIn
             _spares.Clear();
         }
 
-        _control?.Dispose();
+        if (DescriptorPassing.IsSupported)
+        {
+            // Only there is a control channel ever set up (see EnsureParent).
+            _control?.Dispose();
+        }
         foreach (Child spare in spares)
         {
             if (!spare.Process.WaitForExit(TimeSpan.FromSeconds(5)))
@@ -297,6 +303,15 @@ public sealed class ForkingMixIn
         return true;
     }
 
+    /// <summary>Closes a child's channel, if this server set up the control channel (only where Forking runs).</summary>
+    private void ForgetChannel(int pid)
+    {
+        if (DescriptorPassing.IsSupported)
+        {
+            _control?.Forget(pid);
+        }
+    }
+
     private int RunningCount()
     {
         lock (_gate)
@@ -309,6 +324,7 @@ public sealed class ForkingMixIn
     /// Gives the request to a spare (waiting for one that is still starting: it is nearer to ready than a new
     /// child), or to a child started for it. A spare that died meanwhile is skipped.
     /// </summary>
+    [SupportedOSPlatform("linux")]
     private Child HandOff(byte[] payload, Socket[] descriptors, EndPoint? clientAddress)
     {
         while (TakeSpare() is { } spare)
@@ -355,6 +371,7 @@ public sealed class ForkingMixIn
     /// Sends the request. The channel then stays open while the child runs: closing it (the server closes, or this
     /// process dies) tells the child to stop (its server's <c>StoppingToken</c> fires).
     /// </summary>
+    [SupportedOSPlatform("linux")]
     private static bool TryGive(Child child, byte[] payload, Socket[] descriptors)
     {
         try
@@ -381,6 +398,7 @@ public sealed class ForkingMixIn
         return signalled == 0 ? child.Channel.Result : null;
     }
 
+    [SupportedOSPlatform("linux")]
     private void KeepSpares(int spareChildren)
     {
         while (true)
@@ -412,6 +430,7 @@ public sealed class ForkingMixIn
         }
     }
 
+    [SupportedOSPlatform("linux")]
     private Child Start()
     {
         ControlChannel control = _control!;
@@ -428,6 +447,7 @@ public sealed class ForkingMixIn
         return new Child(process, control.ConnectionOf(process.Id));
     }
 
+    [SupportedOSPlatform("linux")]
     private void Abandon(Child child)
     {
         _control?.Forget(child.Pid);
