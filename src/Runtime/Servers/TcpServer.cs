@@ -120,8 +120,9 @@ public class TcpServer : BaseServer
     /// </exception>
     public override void ServerBind()
     {
-        if (ForkingChild.IsChild)
+        if (!Role.BindsAddresses)
         {
+            // Another process owns the address: this is a Forking child, which serves only what it is handed.
             return;
         }
 
@@ -157,8 +158,9 @@ public class TcpServer : BaseServer
     /// <exception cref="SocketException">Listening failed; the message says what failed and where.</exception>
     public override void ServerActivate()
     {
-        if (ForkingChild.IsChild)
+        if (!Role.BindsAddresses)
         {
+            // Another process owns the address: this is a Forking child, which serves only what it is handed.
             return;
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,7 +12,7 @@ namespace SocketServer;
 /// request runs as a task; an <see cref="AsyncRequestHandler"/> awaits I/O without holding a thread, so a server can
 /// hold many long-lived connections. The request path, and its error and close rules, are those of the Threading
 /// mix-in: <c>FinishRequestAsync</c>, <c>HandleError</c> if that threw, always <c>ShutdownRequest</c>; nothing escapes a
-/// request. Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
+/// request (<see cref="BaseServer.RunRequestAsync"/>). Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
 /// <see cref="OperationCanceledException"/> because the server stopped is not reported to <c>HandleError</c>.
 /// </summary>
 public sealed class AsyncMixIn
@@ -22,10 +23,11 @@ public sealed class AsyncMixIn
     /// <summary>How many requests are running.</summary>
     public int RunningRequests => Volatile.Read(ref _running);
 
-    /// <summary>Starts the request as a task on the thread pool and returns at once.</summary>
+    /// <summary>Starts the request as a task on the thread pool and returns at once. Called by the generated code of a composed server; not for use in your code.</summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -35,7 +37,8 @@ public sealed class AsyncMixIn
         _ = Task.Run(() => RunAsync(server, request, clientAddress));
     }
 
-    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set).</summary>
+    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set). Called by the generated code of a composed server; not for use in your code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void WaitForRequests()
     {
         lock (_gate)
@@ -51,29 +54,7 @@ public sealed class AsyncMixIn
     {
         try
         {
-            CancellationToken stopping = server.StoppingToken;
-            try
-            {
-                await server.FinishRequestAsync(request, clientAddress, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // The server stopped and the handler ended with it, as asked: not an error.
-            }
-            catch (Exception error)
-            {
-                server.ReportRequestError(request, clientAddress, error);
-            }
-            finally
-            {
-                server.EndRequest(request);
-            }
-        }
-#pragma warning disable CA1031 // An exception escaping a request task would go unobserved; report it instead.
-        catch (Exception escaped)
-#pragma warning restore CA1031
-        {
-            server.ReportEscaped(clientAddress, escaped);
+            await server.RunRequestAsync(request, clientAddress).ConfigureAwait(false);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 
 namespace SocketServer.Internal;
@@ -43,6 +44,7 @@ internal static class ForkingChild
     /// Runs the child's one request on the invited server and exits the process; on any other server (or a second
     /// call) waits forever, since in a child only the invited server serves.
     /// </summary>
+    [SupportedOSPlatform("linux")]
     public static void Serve(BaseServer server)
     {
         Invitation invitation = Current!;
@@ -89,26 +91,13 @@ internal static class ForkingChild
         int status = 1;
         try
         {
-            server.FinishRequest(request, envelope.ClientAddress);
-            status = 0;
-        }
-#pragma warning disable CA1031 // As Python's child: every exception is reported, then the child exits with 1.
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            server.HandleError(request, envelope.ClientAddress, error);
+            // As Python's child: FinishRequest, HandleError if it threw, always ShutdownRequest; exit 0, or 1 after an exception.
+            status = server.TryRunRequest(request, envelope.ClientAddress) ? 0 : 1;
         }
         finally
         {
-            try
-            {
-                server.ShutdownRequest(request);
-            }
-            finally
-            {
-                Console.Out.Flush();
-                Environment.Exit(status);
-            }
+            Console.Out.Flush();
+            Environment.Exit(status);
         }
     }
 
@@ -117,6 +106,7 @@ internal static class ForkingChild
     /// dies, the child's server stops too: its <see cref="BaseServer.StoppingToken"/> fires, so a long-lived request
     /// that honours it ends with the server, as in the parent.
     /// </summary>
+    [SupportedOSPlatform("linux")]
     private static void WatchParent(Socket channel, BaseServer server)
     {
         var watcher = new Thread(() =>
