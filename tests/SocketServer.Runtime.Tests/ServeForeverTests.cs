@@ -157,7 +157,7 @@ public class ServeForeverTests
 
         var error = Assert.IsType<InvalidOperationException>(Assert.Single(recorder.Errors));
         Assert.Contains("deadlock", error.Message);
-        Assert.Contains("Task.Run", error.Message);
+        Assert.Contains("_ = server.ShutdownAsync();", error.Message); // the message names the fix
     }
 
     [Fact]

@@ -45,8 +45,8 @@ public abstract partial class BaseServer
             throw new InvalidOperationException(
                 "Shutdown() was called on the thread that runs ServeForever() (from a handler of a synchronous server, " +
                 "or from ServiceActions()/HandleTimeout()). Shutdown() waits for that loop to stop, and the loop cannot stop " +
-                "while it runs this call: a deadlock (Python hangs here). Call it from another thread, " +
-                "for example `_ = Task.Run(server.Shutdown);`, or use a Threading server.");
+                "while it runs this call: a deadlock (Python hangs here). Write `_ = server.ShutdownAsync();` instead: it asks the " +
+                "loop to stop after this request and does not wait (do not wait on its task here).");
         }
 
         RequestShutdown().GetAwaiter().GetResult();
