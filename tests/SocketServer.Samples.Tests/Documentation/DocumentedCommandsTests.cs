@@ -94,6 +94,10 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             "python3 bench/startup.py [runs]",
             "python3 bench/startup.py 20"),
         Entry.Skip(
+            "named in docs/diagnostics.md's prose (which rules a command-line build prints): DocumentationExamplesTests runs `dotnet build` "
+            + "on every example of the docs, and checks that each `// expect: SSA00N` example prints exactly that diagnostic",
+            "dotnet build"),
+        Entry.Skip(
             "not a command to type: the label of the JIT row in startup.py's table, which startup.py runs",
             "dotnet UpperCaseTcp.dll"),
         Entry.Skip(
