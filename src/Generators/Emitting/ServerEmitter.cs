@@ -33,6 +33,12 @@ internal static class ServerEmitter
             "global::System.Threading.Tasks.Task",
             "object request, " + EndPoint + "? clientAddress, global::System.Threading.CancellationToken cancellationToken",
             "request, clientAddress, cancellationToken"),
+        new("CreateRequestStream", "global::System.IO.Stream", "object request, " + EndPoint + "? clientAddress", "request, clientAddress"),
+        new(
+            "CreateRequestStreamAsync",
+            "global::System.Threading.Tasks.ValueTask<global::System.IO.Stream>",
+            "object request, " + EndPoint + "? clientAddress, global::System.Threading.CancellationToken cancellationToken",
+            "request, clientAddress, cancellationToken"),
         new("ShutdownRequest", "void", "object request", "request"),
         new("CloseRequest", "void", "object request", "request"),
         new("HandleError", "void", "object request, " + EndPoint + "? clientAddress, global::System.Exception exception", "request, clientAddress, exception"),
