@@ -148,26 +148,32 @@ public abstract partial class BaseServer
     /// <param name="clientAddress">The client's address.</param>
     /// <returns>A readable and writable stream of the request's bytes.</returns>
     /// <exception cref="InvalidOperationException">The request is neither a connected socket nor a stream (a datagram).</exception>
-    public virtual Stream CreateRequestStream(object request, EndPoint? clientAddress) => request switch
-    {
-        Socket connection => new HandlerNetworkStream(connection, this),
-        Stream stream => stream,
-        _ => throw NotAStreamRequest(request),
-    };
+    public virtual Stream CreateRequestStream(object request, EndPoint? clientAddress) => OpenRequestStream(request);
 
     /// <summary>
     /// <see cref="CreateRequestStream"/> for an asynchronous handler (<see cref="AsyncStreamRequestHandler"/>), called in its
     /// <c>SetupAsync</c>: the same stream, opened without blocking a thread (a TLS handshake is awaited here). By default
-    /// returns <see cref="CreateRequestStream"/>'s stream, synchronously.
+    /// the same stream as <see cref="CreateRequestStream"/>'s default, synchronously.
     /// </summary>
-    /// <remarks>Override both steps together: a synchronous handler calls the first, an asynchronous one this one.</remarks>
+    /// <remarks>
+    /// Override both steps together: a synchronous handler calls the first, an asynchronous one this one, and neither
+    /// calls the other (so a layer a mix-in adds in both is added once).
+    /// </remarks>
     /// <param name="request">The request from <see cref="GetRequest"/>.</param>
     /// <param name="clientAddress">The client's address.</param>
     /// <param name="cancellationToken">Fires when the server stops.</param>
     /// <returns>A readable and writable stream of the request's bytes.</returns>
     /// <exception cref="InvalidOperationException">The request is neither a connected socket nor a stream (a datagram).</exception>
     public virtual ValueTask<Stream> CreateRequestStreamAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken) =>
-        new(CreateRequestStream(request, clientAddress));
+        new(OpenRequestStream(request));
+
+    /// <summary>The default of both request-stream steps: a counting stream over a connection, or a stream request as it is.</summary>
+    private Stream OpenRequestStream(object request) => request switch
+    {
+        Socket connection => new HandlerNetworkStream(connection, this),
+        Stream stream => stream,
+        _ => throw NotAStreamRequest(request),
+    };
 
     /// <summary>Ends a request; here it only calls <see cref="CloseRequest"/>. A TCP server shuts the connection down first.</summary>
     /// <param name="request">The request from <see cref="GetRequest"/>.</param>
