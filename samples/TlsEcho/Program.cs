@@ -4,7 +4,8 @@
 //   openssl s_client -connect localhost:<port> -quiet
 //
 // --client-ca ca.pem requires clients to present a certificate signed by that authority; --handshake-timeout 5 drops
-// a client that has not finished its handshake 5 seconds after connecting (10 by default). Ctrl+C or SIGTERM stops it.
+// a client that has not finished its handshake 5 seconds after connecting (10 by default); --sni www.example.com=www.pem,www.key
+// (repeatable) sends that certificate to clients asking for that host name (SNI). Ctrl+C or SIGTERM stops it.
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using SocketServer.Samples;
@@ -29,6 +30,11 @@ TlsMixIn tlsMixIn = server switch
 };
 tlsMixIn.LoadPemCertificate(tls.Certificate, tls.Key);
 tlsMixIn.HandshakeTimeout = tls.HandshakeTimeout;
+foreach (var (hostName, (certificate, key)) in tls.ByHostName)
+{
+    tlsMixIn.CertificatesByHostName[hostName] = X509Certificate2.CreateFromPemFile(certificate, key);
+}
+
 if (tls.ClientAuthority is { } authority)
 {
     tlsMixIn.ClientCertificateMode = TlsClientCertificateMode.Required;
@@ -74,7 +80,8 @@ internal sealed class AsyncTlsEchoHandler : AsyncStreamRequestHandler
 }
 
 /// <summary>The TLS options, taken out of the command line; the rest goes to <see cref="SampleOptions"/>.</summary>
-internal sealed record TlsEchoOptions(string Certificate, string Key, string Concurrency, string? ClientAuthority, TimeSpan HandshakeTimeout)
+internal sealed record TlsEchoOptions(
+    string Certificate, string Key, string Concurrency, string? ClientAuthority, TimeSpan HandshakeTimeout, Dictionary<string, (string Certificate, string Key)> ByHostName)
 {
     private static readonly string[] Concurrencies = ["sync", "threading", "forking", "async"];
 
@@ -85,6 +92,7 @@ internal sealed record TlsEchoOptions(string Certificate, string Key, string Con
         string concurrency = "threading";
         string? clientAuthority = null;
         TimeSpan handshakeTimeout = TimeSpan.FromSeconds(10);
+        var byHostName = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
         var rest = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -106,7 +114,10 @@ internal sealed record TlsEchoOptions(string Certificate, string Key, string Con
                 case "--handshake-timeout" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is > 0 and <= 3600:
                     handshakeTimeout = TimeSpan.FromSeconds(seconds);
                     break;
-                case "--cert" or "--key" or "--concurrency" or "--client-ca" or "--handshake-timeout":
+                case "--sni" when value?.Split('=', 2) is [{ Length: > 0 } host, var files] && files.Split(',') is [{ Length: > 0 } cert, { Length: > 0 } pem]:
+                    byHostName[host] = (cert, pem);
+                    break;
+                case "--cert" or "--key" or "--concurrency" or "--client-ca" or "--handshake-timeout" or "--sni":
                     Fail($"Unexpected argument: {args[i]} {value}");
                     break;
                 default:
@@ -122,7 +133,7 @@ internal sealed record TlsEchoOptions(string Certificate, string Key, string Con
             Fail("--cert and --key are required.");
         }
 
-        return (new TlsEchoOptions(certificate!, key!, concurrency, clientAuthority, handshakeTimeout), [.. rest]);
+        return (new TlsEchoOptions(certificate!, key!, concurrency, clientAuthority, handshakeTimeout, byHostName), [.. rest]);
     }
 
     private static void Fail(string problem)
@@ -131,6 +142,7 @@ internal sealed record TlsEchoOptions(string Certificate, string Key, string Con
         Console.Error.WriteLine(
             "Usage: --cert <PEM certificate> --key <PEM private key> [--concurrency sync|threading|forking|async (default threading)] " +
             "[--client-ca <PEM authority>: require client certificates it signed] [--handshake-timeout <seconds> (default 10)] " +
+            "[--sni <host name>=<PEM certificate>,<PEM key> (repeatable): the certificate for clients asking for that host] " +
             "[--host <name or address> (default localhost)] [--port <0-65535> (default 9999; 0 picks a free port)]");
         Environment.Exit(2);
     }
