@@ -78,6 +78,12 @@ public partial class TlsUnixAsyncServer;
 [SocketServer(Transport.Tcp, Concurrency.Threading, typeof(ErrorsMixIn), typeof(TlsMixIn), Handler = typeof(TlsInfoHandler))]
 public partial class TlsInfoServer;
 
+[SocketServer(Transport.Tcp, Concurrency.Threading, typeof(ErrorsMixIn), typeof(TlsMixIn))]
+public partial class TlsThreadingAnyHandlerServer;
+
+[SocketServer(Transport.Tcp, Concurrency.Async, typeof(ErrorsMixIn), typeof(TlsMixIn))]
+public partial class TlsAsyncAnyHandlerServer;
+
 /// <summary>TlsMixIn with each concurrency and transport, against .NET's SslStream as the client.</summary>
 public class TlsMixInTests
 {
@@ -274,6 +280,55 @@ public class TlsMixInTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_handlers_Timeout_bounds_reads_of_the_decrypted_stream(bool asynchronous)
+    {
+        var (server, errors, tls) = CreateWithHandler(
+            asynchronous,
+            () => new UpperCaseLinesHandler { Timeout = TimeSpan.FromMilliseconds(300) },
+            () => new AsyncUpperCaseLinesHandler { Timeout = TimeSpan.FromMilliseconds(300) });
+        using (server)
+        {
+            tls.Certificate = LocalhostCertificate;
+            using (Serving.Start(server))
+            {
+                using SslStream client = Connect(server.ServerAddress);
+                Assert.Equal("FIRST\n", Exchange(client, "first\n"));
+
+                // The client now sends nothing: the handler's next read times out and the server closes the connection.
+                Assert.Equal(string.Empty, ReadLine(client));
+                Exception error = errors.NextError();
+                Assert.True(error is IOException and not TlsHandshakeException, error.ToString());
+                Assert.Contains(Causes(error), e => e is SocketException { SocketErrorCode: SocketError.TimedOut });
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_handlers_MaxLineLength_bounds_lines_of_the_decrypted_stream(bool asynchronous)
+    {
+        var (server, errors, tls) = CreateWithHandler(
+            asynchronous,
+            () => new UpperCaseLinesHandler { MaxLineLength = 100 },
+            () => new AsyncUpperCaseLinesHandler { MaxLineLength = 100 });
+        using (server)
+        {
+            tls.Certificate = LocalhostCertificate;
+            using (Serving.Start(server))
+            {
+                using SslStream client = Connect(server.ServerAddress);
+                Assert.Equal(new string('A', 99) + "\n", Exchange(client, new string('a', 99) + "\n"));
+                client.Write(Encoding.ASCII.GetBytes(new string('b', 1000) + "\n"));
+                Assert.Equal(string.Empty, ReadLine(client));
+                Assert.IsType<SocketServer.IO.LineTooLongException>(errors.NextError());
+            }
+        }
+    }
+
     [Fact]
     public void The_handshake_timeout_is_positive_or_infinite()
     {
@@ -291,6 +346,19 @@ public class TlsMixInTests
         "unix-threading" => new TlsUnixThreadingServer(TempPaths.NewSocketPath()),
         _ => new TlsUnixAsyncServer(TempPaths.NewSocketPath()),
     };
+
+    private static (BaseServer Server, ErrorsMixIn Errors, TlsMixIn Tls) CreateWithHandler(
+        bool asynchronous, Func<BaseRequestHandler> synchronousHandler, Func<BaseRequestHandler> asynchronousHandler)
+    {
+        if (asynchronous)
+        {
+            var server = new TlsAsyncAnyHandlerServer(Servers.LoopbackAny, asynchronousHandler);
+            return (server, server.ErrorsMixIn, server.TlsMixIn);
+        }
+
+        var threading = new TlsThreadingAnyHandlerServer(Servers.LoopbackAny, synchronousHandler);
+        return (threading, threading.ErrorsMixIn, threading.TlsMixIn);
+    }
 
     private static ProbedTlsMixIn TlsOf(BaseServer server) => server switch
     {
@@ -311,6 +379,14 @@ public class TlsMixInTests
         TlsUnixAsyncServer s => s.ErrorsMixIn,
         _ => throw new ArgumentException(server.GetType().Name),
     };
+
+    private static IEnumerable<Exception> Causes(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
 
     private static Socket ConnectRaw(EndPoint address)
     {
