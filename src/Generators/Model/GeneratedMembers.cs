@@ -79,6 +79,8 @@ internal static class GeneratedMembers
         Step("ProcessRequest", "void", Request, ClientAddress),
         Step("FinishRequest", "void", Request, ClientAddress),
         Step("FinishRequestAsync", "global::System.Threading.Tasks.Task", Request, ClientAddress, new("global::System.Threading.CancellationToken", "cancellationToken")),
+        Step("CreateRequestStream", "global::System.IO.Stream", Request, ClientAddress),
+        Step("CreateRequestStreamAsync", "global::System.Threading.Tasks.ValueTask<global::System.IO.Stream>", Request, ClientAddress, new("global::System.Threading.CancellationToken", "cancellationToken")),
         Step("ShutdownRequest", "void", Request),
         Step("CloseRequest", "void", Request),
         Step("HandleError", "void", Request, ClientAddress, new("global::System.Exception", "exception")),

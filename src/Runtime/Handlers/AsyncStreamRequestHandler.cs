@@ -70,42 +70,57 @@ public abstract class AsyncStreamRequestHandler : AsyncRequestHandler
         }
     }
 
-    /// <summary>The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>).</summary>
-    public Socket Connection { get; private set; } = null!;
+    /// <summary>
+    /// The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>), for what only a socket offers
+    /// (its options, shutting it down). Read and write the request through <see cref="RFile"/> and <see cref="WFile"/>,
+    /// which go through <see cref="RequestStream"/> (TLS, when the server has a <see cref="TlsMixIn"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The request is a stream with no socket (one a test handed to the server).</exception>
+    public Socket Connection => _connection ?? throw RequestStreams.NoSocket(this);
+
+    /// <summary>
+    /// The request's byte stream, from <see cref="BaseServer.CreateRequestStreamAsync"/>: what <see cref="RFile"/> reads and
+    /// <see cref="WFile"/> is. Over TLS it is the <see cref="System.Net.Security.SslStream"/>, whose negotiated protocol,
+    /// application protocol and client certificate a handler can read.
+    /// </summary>
+    public Stream RequestStream { get; private set; } = null!;
 
     /// <summary>Reads the request.</summary>
     public BufferedReadStream RFile { get; private set; } = null!;
 
-    /// <summary>Writes the reply; each write completes when all its bytes are sent to the kernel.</summary>
+    /// <summary>Writes the reply (it is <see cref="RequestStream"/>); each write completes when all its bytes are sent to the kernel.</summary>
     public Stream WFile { get; private set; } = null!;
 
-    /// <summary>Creates <see cref="RFile"/> (with <see cref="MaxLineLength"/>) and <see cref="WFile"/> over the connection.</summary>
+    private Socket? _connection;
+
+    /// <summary>
+    /// Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, opens <see cref="RequestStream"/> with
+    /// <see cref="BaseServer.CreateRequestStreamAsync"/>, and creates <see cref="RFile"/> (with <see cref="MaxLineLength"/>)
+    /// and <see cref="WFile"/> over it.
+    /// </summary>
     /// <param name="cancellationToken">Fires when the server stops.</param>
-    /// <returns>A completed task.</returns>
+    /// <returns>A task that completes when the stream is open (at once, without TLS).</returns>
     /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
-    public override Task SetupAsync(CancellationToken cancellationToken)
+    public override async Task SetupAsync(CancellationToken cancellationToken)
     {
-        Connection = Request as Socket ?? throw new InvalidOperationException(
-            $"{GetType().Name} is an AsyncStreamRequestHandler, which serves connections (TCP, Unix stream), but {Server.GetType().Name} " +
-            $"delivered a {Request.GetType().Name}. Derive the handler from AsyncDatagramRequestHandler for a datagram server.");
-        if (DisableNagleAlgorithm && Connection.ProtocolType == ProtocolType.Tcp)
+        _connection = RequestStreams.ConnectionOf(this, "an AsyncStreamRequestHandler", "AsyncDatagramRequestHandler");
+        if (_connection is { } connection)
         {
-            Connection.NoDelay = true;
+            if (DisableNagleAlgorithm && connection.ProtocolType == ProtocolType.Tcp)
+            {
+                connection.NoDelay = true;
+            }
+
         }
 
-        if (Timeout is { } timeout)
-        {
-            // The asynchronous operations are bounded by the stream; the socket's own timeouts bound synchronous ones.
-            SocketOptions.ApplyTimeouts(Connection, timeout);
-        }
-
-        var stream = new HandlerNetworkStream(Connection, Server, Timeout);
+        Stream stream = await Server.CreateRequestStreamAsync(Request, ClientAddress, cancellationToken).ConfigureAwait(false);
+        RequestStream = stream;
+        RequestStreams.ApplyTimeout(stream, _connection, Timeout);
         RFile = new BufferedReadStream(stream, RBufSize < 0 ? StreamRequestHandler.DefaultBufferSize : RBufSize)
         {
             MaxLineLength = MaxLineLength,
         };
         WFile = stream;
-        return Task.CompletedTask;
     }
 
     /// <summary>Closes <see cref="RFile"/> and <see cref="WFile"/> (not the connection: the server shuts it down next).</summary>

@@ -66,8 +66,20 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// </summary>
     public virtual bool DisableNagleAlgorithm { get; set; }
 
-    /// <summary>The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>).</summary>
-    public Socket Connection { get; private set; } = null!;
+    /// <summary>
+    /// The connected socket (the same object as <see cref="BaseRequestHandler.Request"/>), for what only a socket offers
+    /// (its options, shutting it down). Read and write the request through <see cref="RFile"/> and <see cref="WFile"/>,
+    /// which go through <see cref="RequestStream"/> (TLS, when the server has a <see cref="TlsMixIn"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The request is a stream with no socket (one a test handed to the server).</exception>
+    public Socket Connection => _connection ?? throw RequestStreams.NoSocket(this);
+
+    /// <summary>
+    /// The request's byte stream, from <see cref="BaseServer.CreateRequestStream"/>: what <see cref="RFile"/> reads and
+    /// <see cref="WFile"/> writes. Over TLS it is the <see cref="System.Net.Security.SslStream"/>, whose negotiated
+    /// protocol, application protocol and client certificate a handler can read.
+    /// </summary>
+    public Stream RequestStream { get; private set; } = null!;
 
     /// <summary>Reads the request: a buffered stream with <see cref="BufferedReadStream.ReadLine"/>.</summary>
     public BufferedReadStream RFile { get; private set; } = null!;
@@ -75,36 +87,36 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// <summary>Writes the reply to the client.</summary>
     public Stream WFile { get; private set; } = null!;
 
+    private Socket? _connection;
+
     /// <summary>
-    /// Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, and creates <see cref="RFile"/> (with
-    /// <see cref="MaxLineLength"/>) and <see cref="WFile"/>.
+    /// Applies <see cref="Timeout"/> and <see cref="DisableNagleAlgorithm"/>, opens <see cref="RequestStream"/> with
+    /// <see cref="BaseServer.CreateRequestStream"/>, and creates <see cref="RFile"/> (with <see cref="MaxLineLength"/>) and
+    /// <see cref="WFile"/> over it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The server is a datagram server.</exception>
     public override void Setup()
     {
-        Connection = Request as Socket ?? throw new InvalidOperationException(
-            $"{GetType().Name} is a StreamRequestHandler, which serves connections (TcpServer, UnixStreamServer), but {Server.GetType().Name} " +
-            $"delivered a {Request.GetType().Name}. Derive the handler from DatagramRequestHandler for a datagram server.");
-        if (Timeout is { } timeout)
+        _connection = RequestStreams.ConnectionOf(this, "a StreamRequestHandler", "DatagramRequestHandler");
+        if (DisableNagleAlgorithm && _connection is { ProtocolType: ProtocolType.Tcp } connection)
         {
-            SocketOptions.ApplyTimeouts(Connection, timeout);
+            connection.NoDelay = true;
         }
 
-        if (DisableNagleAlgorithm && Connection.ProtocolType == ProtocolType.Tcp)
-        {
-            Connection.NoDelay = true;
-        }
-
-        RFile = new BufferedReadStream(new HandlerNetworkStream(Connection, Server), RBufSize < 0 ? DefaultBufferSize : RBufSize)
+        Stream stream = Server.CreateRequestStream(Request, ClientAddress);
+        RequestStream = stream;
+        RequestStreams.ApplyTimeout(stream, _connection, Timeout);
+        RFile = new BufferedReadStream(stream, RBufSize < 0 ? DefaultBufferSize : RBufSize)
         {
             MaxLineLength = MaxLineLength,
         };
-        var output = new SocketWriteStream(Connection, Server);
+        var output = new RequestWriteStream(stream);
         WFile = WBufSize == 0 ? output : new BufferedStream(output, WBufSize < 0 ? DefaultBufferSize : WBufSize);
     }
 
     /// <summary>
-    /// Flushes <see cref="WFile"/> and closes both streams (not the connection: the server shuts it down next).
+    /// Flushes <see cref="WFile"/> and closes both streams, and with them <see cref="RequestStream"/> (not the connection: the server
+    /// shuts it down next).
     /// A client that has already gone is not an error here, as in Python.
     /// </summary>
     public override void Finish()

@@ -7,10 +7,12 @@ using System.Threading.Tasks;
 namespace SocketServer.IO;
 
 /// <summary>
-/// The connection stream under a stream handler's <c>RFile</c> (and an asynchronous handler's <c>WFile</c>): counts
-/// the bytes it reads and writes for the <c>socketserver.io</c> metric (a flag check per call when nobody listens)
-/// and, given a <paramref name="timeout"/>, bounds each asynchronous read and write by it, as the socket's own
-/// timeouts bound the synchronous ones. Does not own the socket.
+/// The stream of a connection (<see cref="BaseServer.CreateRequestStream"/>'s default), under a stream handler's
+/// <c>RFile</c> and <c>WFile</c>: counts the bytes it reads and writes for the <c>socketserver.io</c> metric (a flag check
+/// per call when nobody listens) and bounds each asynchronous read and write by <see cref="ReadTimeout"/> and
+/// <see cref="WriteTimeout"/>, as the socket's own timeouts (which those set) bound the synchronous ones. A stream
+/// layered over it (an <see cref="System.Net.Security.SslStream"/>) passes its timeouts down, so one setting bounds
+/// both. Does not own the socket.
 /// </summary>
 /// <remarks>
 /// It wraps a <see cref="NetworkStream"/> rather than deriving from one: a type derived from <see cref="NetworkStream"/>
@@ -21,9 +23,13 @@ namespace SocketServer.IO;
 /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>; the inherited ones (<c>ReadByte</c>, <c>WriteByte</c>,
 /// <c>CopyTo</c>, <c>CopyToAsync</c>, <c>BeginRead</c>…) reach them through the array overloads.
 /// </remarks>
-internal sealed class HandlerNetworkStream(Socket connection, BaseServer server, TimeSpan? timeout = null) : Stream
+internal sealed class HandlerNetworkStream(Socket connection, BaseServer server) : Stream
 {
     private readonly NetworkStream _inner = new(connection, ownsSocket: false);
+
+    // The asynchronous bounds, in milliseconds; Timeout.Infinite (the socket's default) for none.
+    private int _readTimeout = Timeout.Infinite;
+    private int _writeTimeout = Timeout.Infinite;
 
     public override bool CanRead => _inner.CanRead;
 
@@ -36,13 +42,21 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
     public override int ReadTimeout
     {
         get => _inner.ReadTimeout;
-        set => _inner.ReadTimeout = value;
+        set
+        {
+            _inner.ReadTimeout = value;
+            _readTimeout = value == 0 ? Timeout.Infinite : value;
+        }
     }
 
     public override int WriteTimeout
     {
         get => _inner.WriteTimeout;
-        set => _inner.WriteTimeout = value;
+        set
+        {
+            _inner.WriteTimeout = value;
+            _writeTimeout = value == 0 ? Timeout.Infinite : value;
+        }
     }
 
     public override long Length => throw new NotSupportedException("A connection has no length.");
@@ -69,7 +83,8 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (timeout is not { } limit)
+        int limit = _readTimeout;
+        if (limit == Timeout.Infinite)
         {
             return Received(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
         }
@@ -106,7 +121,8 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (timeout is not { } limit)
+        int limit = _writeTimeout;
+        if (limit == Timeout.Infinite)
         {
             await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
@@ -147,8 +163,8 @@ internal sealed class HandlerNetworkStream(Socket connection, BaseServer server,
         base.Dispose(disposing);
     }
 
-    private static IOException TimedOut(string what, TimeSpan limit) =>
-        new($"{what} the client took longer than the handler's Timeout ({limit.TotalSeconds:0.###} s).", new SocketException((int)SocketError.TimedOut));
+    private static IOException TimedOut(string what, int milliseconds) =>
+        new($"{what} the client took longer than the handler's Timeout ({milliseconds / 1000.0:0.###} s).", new SocketException((int)SocketError.TimedOut));
 
     private int Received(int read)
     {

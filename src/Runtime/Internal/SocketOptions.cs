@@ -50,10 +50,17 @@ internal static class SocketOptions
     /// </summary>
     public static void ApplyTimeouts(Socket socket, TimeSpan timeout)
     {
-        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds)));
+        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? 0 : TimeoutMilliseconds(timeout);
         socket.ReceiveTimeout = milliseconds;
         socket.SendTimeout = milliseconds;
     }
+
+    /// <summary>
+    /// A stream's <c>ReadTimeout</c>/<c>WriteTimeout</c> for a handler's timeout: <see cref="Timeout.Infinite"/> for
+    /// <see cref="Timeout.InfiniteTimeSpan"/>; anything else rounded up to whole milliseconds, at least 1.
+    /// </summary>
+    public static int TimeoutMilliseconds(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? Timeout.Infinite : Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds)));
 
     /// <summary>Whether a stream socket is listening (<c>SO_ACCEPTCONN</c>); false where the option cannot be read.</summary>
     public static bool IsListening(Socket socket)

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -45,6 +46,19 @@ public interface IServerSteps
     /// <param name="cancellationToken">Fires when the server stops.</param>
     /// <returns>A task that completes when the handler has finished.</returns>
     Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken);
+
+    /// <summary>See <see cref="BaseServer.CreateRequestStream"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <returns>A readable and writable stream of the request's bytes.</returns>
+    Stream CreateRequestStream(object request, EndPoint? clientAddress);
+
+    /// <summary>See <see cref="BaseServer.CreateRequestStreamAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="cancellationToken">Fires when the server stops.</param>
+    /// <returns>A readable and writable stream of the request's bytes.</returns>
+    ValueTask<Stream> CreateRequestStreamAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken);
 
     /// <summary>See <see cref="BaseServer.ShutdownRequest"/>.</summary>
     /// <param name="request">The request.</param>
@@ -136,6 +150,13 @@ public abstract class ServerMixIn : IServerSteps
     /// <inheritdoc/>
     public virtual Task FinishRequestAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken) =>
         Next.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Stream CreateRequestStream(object request, EndPoint? clientAddress) => Next.CreateRequestStream(request, clientAddress);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<Stream> CreateRequestStreamAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken) =>
+        Next.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
 
     /// <inheritdoc/>
     public virtual void ShutdownRequest(object request) => Next.ShutdownRequest(request);

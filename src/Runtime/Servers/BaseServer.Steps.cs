@@ -4,11 +4,13 @@
 // mix-ins override these; the rest of BaseServer only calls them.
 
 using System;
+using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using SocketServer.Internal;
+using SocketServer.IO;
 
 namespace SocketServer;
 
@@ -124,6 +126,55 @@ public abstract partial class BaseServer
         return handler.RunAsync(request, clientAddress, this, cancellationToken);
     }
 
+    /// <summary>
+    /// Opens the byte stream of a stream request: the one duplex <see cref="Stream"/> a stream handler's <c>RFile</c> and
+    /// <c>WFile</c> read and write. Called by <see cref="StreamRequestHandler"/> in its <c>Setup</c>, on the thread that
+    /// runs the request. For a connected <see cref="System.Net.Sockets.Socket"/>, a stream over it that counts its bytes
+    /// in the <c>socketserver.io</c> metric and honours <see cref="Stream.ReadTimeout"/> and <see cref="Stream.WriteTimeout"/>
+    /// for asynchronous reads and writes as well; a request that is already a <see cref="Stream"/> (an in-memory duplex
+    /// stream a test hands to <see cref="FinishRequest"/>) is returned as it is.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A mix-in overrides it to put a layer between the connection and the handler: call <c>base</c> for the connection's
+    /// stream and return a stream over it (<see cref="TlsMixIn"/> returns an authenticated <see cref="System.Net.Security.SslStream"/>).
+    /// An exception thrown here fails the request before its handler's <c>Handle</c> runs and reaches
+    /// <see cref="HandleError"/>. The handler disposes the stream in its <c>Finish</c>; disposing it does not close the
+    /// connection, which <see cref="ShutdownRequest"/> does.
+    /// </para>
+    /// <para>Python: none; <c>StreamRequestHandler.setup</c>'s <c>connection.makefile()</c>, made a step.</para>
+    /// </remarks>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <returns>A readable and writable stream of the request's bytes.</returns>
+    /// <exception cref="InvalidOperationException">The request is neither a connected socket nor a stream (a datagram).</exception>
+    public virtual Stream CreateRequestStream(object request, EndPoint? clientAddress) => OpenRequestStream(request);
+
+    /// <summary>
+    /// <see cref="CreateRequestStream"/> for an asynchronous handler (<see cref="AsyncStreamRequestHandler"/>), called in its
+    /// <c>SetupAsync</c>: the same stream, opened without blocking a thread (a TLS handshake is awaited here). By default
+    /// the same stream as <see cref="CreateRequestStream"/>'s default, synchronously.
+    /// </summary>
+    /// <remarks>
+    /// Override both steps together: a synchronous handler calls the first, an asynchronous one this one, and neither
+    /// calls the other (so a layer a mix-in adds in both is added once).
+    /// </remarks>
+    /// <param name="request">The request from <see cref="GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="cancellationToken">Fires when the server stops.</param>
+    /// <returns>A readable and writable stream of the request's bytes.</returns>
+    /// <exception cref="InvalidOperationException">The request is neither a connected socket nor a stream (a datagram).</exception>
+    public virtual ValueTask<Stream> CreateRequestStreamAsync(object request, EndPoint? clientAddress, CancellationToken cancellationToken) =>
+        new(OpenRequestStream(request));
+
+    /// <summary>The default of both request-stream steps: a counting stream over a connection, or a stream request as it is.</summary>
+    private Stream OpenRequestStream(object request) => request switch
+    {
+        Socket connection => new HandlerNetworkStream(connection, this),
+        Stream stream => stream,
+        _ => throw NotAStreamRequest(request),
+    };
+
     /// <summary>Ends a request; here it only calls <see cref="CloseRequest"/>. A TCP server shuts the connection down first.</summary>
     /// <param name="request">The request from <see cref="GetRequest"/>.</param>
     /// <remarks>Python: <c>shutdown_request(request)</c>.</remarks>
@@ -209,6 +260,10 @@ public abstract partial class BaseServer
         wakeup?.Signal();
         stopping.Cancel();
     }
+
+    private InvalidOperationException NotAStreamRequest(object request) => new(
+        $"{GetType().Name} delivered a {request.GetType().Name}, which has no byte stream: only a connection (TcpServer, UnixStreamServer) " +
+        "or a Stream has one. Serve datagrams with a DatagramRequestHandler.");
 
     /// <summary>Closes the socket that takes new requests, if closing it is how this server stops accepting.</summary>
     private protected virtual void CloseListener()

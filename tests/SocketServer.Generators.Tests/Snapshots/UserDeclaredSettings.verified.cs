@@ -86,6 +86,14 @@ namespace Shop
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public override global::System.IO.Stream CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.CreateRequestStream(request, clientAddress);
+
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public override global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
+
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ShutdownRequest(object request) => __mixIn0.ShutdownRequest(request);
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
@@ -121,6 +129,10 @@ namespace Shop
         void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
 
         global::System.Threading.Tasks.Task global::SocketServer.IServerSteps.FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+        global::System.IO.Stream global::SocketServer.IServerSteps.CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => base.CreateRequestStream(request, clientAddress);
+
+        global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> global::SocketServer.IServerSteps.CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
 
         void global::SocketServer.IServerSteps.ShutdownRequest(object request) => base.ShutdownRequest(request);
 

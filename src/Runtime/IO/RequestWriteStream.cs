@@ -1,30 +1,32 @@
 using System;
 using System.IO;
-using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SocketServer.IO;
 
 /// <summary>
-/// The unbuffered <c>WFile</c> of a stream handler (Python's <c>_SocketWriter</c>): every write sends all of
-/// its bytes before it returns. Disposing it does not close the connection.
+/// The unbuffered <c>WFile</c> of a synchronous stream handler (Python's <c>_SocketWriter</c>): the write side of the
+/// request's stream, where every write sends all of its bytes before it returns. Disposing it leaves the request's
+/// stream open (<c>RFile</c> still reads it) and the connection too.
 /// </summary>
-internal sealed class SocketWriteStream : Stream
+internal sealed class RequestWriteStream(Stream requestStream) : Stream
 {
-    private readonly Socket _connection;
-    private readonly BaseServer? _server;
     private bool _disposed;
-
-    public SocketWriteStream(Socket connection, BaseServer? server = null)
-    {
-        _connection = connection;
-        _server = server;
-    }
 
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
 
     public override bool CanWrite => !_disposed;
+
+    public override bool CanTimeout => requestStream.CanTimeout;
+
+    public override int WriteTimeout
+    {
+        get => requestStream.WriteTimeout;
+        set => requestStream.WriteTimeout = value;
+    }
 
     public override long Length => throw new NotSupportedException("A connection has no length.");
 
@@ -43,27 +45,26 @@ internal sealed class SocketWriteStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            int length = buffer.Length;
-            while (!buffer.IsEmpty)
-            {
-                buffer = buffer[_connection.Send(buffer)..];
-            }
-
-            _server?.CountIo(length, received: false);
-        }
-        catch (SocketException e)
-        {
-            throw new IOException($"Sending the reply to the client failed: {e.Message} ({e.SocketErrorCode}).", e);
-        }
+        requestStream.Write(buffer);
     }
 
     public override void WriteByte(byte value) => Write([value]);
 
-    public override void Flush()
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return requestStream.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override void Flush() => requestStream.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => requestStream.FlushAsync(cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("WFile is write-only; read the request from RFile.");
 
