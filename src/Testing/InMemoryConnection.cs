@@ -331,7 +331,9 @@ public sealed class InMemoryConnection : IDisposable
         lock (_unread)
         {
             unread = _unread.Count;
-            preview = Utf8.GetString([.. _unread.GetRange(0, Math.Min(unread, 80))]);
+            preview = Utf8.GetString([.. _unread.GetRange(0, Math.Min(unread, 80))])
+                .Replace("\r", "\\r", StringComparison.Ordinal)
+                .Replace("\n", "\\n", StringComparison.Ordinal);
         }
 
         return $"the server wrote {_fromServer.Written} bytes, {unread} unread: \"{preview}\"{(unread > 80 ? "..." : "")}";
