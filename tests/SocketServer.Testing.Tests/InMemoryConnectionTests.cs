@@ -18,6 +18,7 @@ public sealed class InMemoryConnectionTests
         connection.Complete();
 
         Assert.Null(connection.ReadLine());
+        Assert.Equal("HELLO\nWORLD\n".Length, connection.BytesReceived);
         RequestOutcome outcome = connection.WaitForCompletion();
         Assert.True(outcome.Verified);
         Assert.Empty(outcome.Errors);
