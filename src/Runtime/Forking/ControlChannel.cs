@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,6 +14,7 @@ namespace SocketServer.Internal;
 /// abstract namespace (no file to clean up). A connection is accepted only if its first message is this server's
 /// random token and its peer process (<c>SO_PEERCRED</c>) is one the server started; anything else is closed.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal sealed class ControlChannel : IDisposable
 {
     private readonly Socket _listener;

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace SocketServer.Internal;
 
@@ -18,10 +19,12 @@ internal static unsafe partial class DescriptorPassing
     private const int MaxDescriptors = 4;
 
     /// <summary>True where this implementation applies: 64-bit Linux.</summary>
+    [SupportedOSPlatformGuard("linux")]
     public static bool IsSupported => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
     /// <summary>Sends <paramref name="payload"/> (at least one byte) with duplicates of <paramref name="sockets"/>' descriptors.</summary>
     /// <exception cref="SocketException">The peer is gone or the send failed.</exception>
+    [SupportedOSPlatform("linux")]
     public static void Send(Socket channel, ReadOnlySpan<byte> payload, params Socket[] sockets)
     {
         if (payload.IsEmpty || sockets.Length is 0 or > MaxDescriptors)
@@ -78,6 +81,7 @@ internal static unsafe partial class DescriptorPassing
     /// with it, as sockets this process owns. Returns 0 bytes and no sockets when the peer closed the channel.
     /// </summary>
     /// <exception cref="SocketException">The receive failed.</exception>
+    [SupportedOSPlatform("linux")]
     public static (int Length, Socket[] Sockets) Receive(Socket channel, Span<byte> buffer)
     {
         int controlLength = ControlSpace(MaxDescriptors);
@@ -119,6 +123,7 @@ internal static unsafe partial class DescriptorPassing
     }
 
     /// <summary>The process id of the peer of a connected Unix-domain socket (<c>SO_PEERCRED</c>).</summary>
+    [SupportedOSPlatform("linux")]
     public static int PeerProcessId(Socket connection)
     {
         Span<byte> credentials = stackalloc byte[12];
@@ -130,9 +135,11 @@ internal static unsafe partial class DescriptorPassing
     private static int ControlSpace(int count) => sizeof(ControlHeader) + (((sizeof(int) * count) + 7) & ~7);
 
     [LibraryImport("libc.so.6", EntryPoint = "sendmsg", SetLastError = true)]
+    [SupportedOSPlatform("linux")]
     private static partial nint SendMessage(int fd, MessageHeader* message, int flags);
 
     [LibraryImport("libc.so.6", EntryPoint = "recvmsg", SetLastError = true)]
+    [SupportedOSPlatform("linux")]
     private static partial nint ReceiveMessage(int fd, MessageHeader* message, int flags);
 
     [StructLayout(LayoutKind.Sequential)]

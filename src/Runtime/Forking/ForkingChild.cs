@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 
 namespace SocketServer.Internal;
@@ -43,6 +44,7 @@ internal static class ForkingChild
     /// Runs the child's one request on the invited server and exits the process; on any other server (or a second
     /// call) waits forever, since in a child only the invited server serves.
     /// </summary>
+    [SupportedOSPlatform("linux")]
     public static void Serve(BaseServer server)
     {
         Invitation invitation = Current!;
@@ -104,6 +106,7 @@ internal static class ForkingChild
     /// dies, the child's server stops too: its <see cref="BaseServer.StoppingToken"/> fires, so a long-lived request
     /// that honours it ends with the server, as in the parent.
     /// </summary>
+    [SupportedOSPlatform("linux")]
     private static void WatchParent(Socket channel, BaseServer server)
     {
         var watcher = new Thread(() =>

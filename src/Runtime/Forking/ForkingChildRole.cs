@@ -28,8 +28,16 @@ internal sealed class ForkingChildRole : ServerRole
     /// <summary>Runs the request handed to this child, then exits the process; never returns on the invited server.</summary>
     /// <param name="server">The server asked to serve.</param>
     /// <returns>Never <see langword="false"/>.</returns>
+    /// <exception cref="PlatformNotSupportedException">Not on 64-bit Linux, where no parent could have started this child.</exception>
     public override bool ServeInstead(BaseServer server)
     {
+        if (!DescriptorPassing.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                $"This process was started as a Forking child (the {ForkingChild.InvitationVariable} environment variable is set), " +
+                "but Forking runs on 64-bit Linux only; unset the variable to run the program normally.");
+        }
+
         ForkingChild.Serve(server);
         return true;
     }

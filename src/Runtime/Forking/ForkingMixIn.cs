@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.ComponentModel;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using SocketServer.Internal;
 
@@ -36,7 +37,7 @@ namespace SocketServer;
 /// nothing there (the program runs again in every child, calls included, and would otherwise multiply).
 /// </para>
 /// </remarks>
-public sealed class ForkingMixIn
+public sealed partial class ForkingMixIn
 {
     /// <summary>Python's <c>ForkingMixIn.max_children</c>: 40.</summary>
     public const int DefaultMaxChildren = 40;
@@ -75,7 +76,11 @@ public sealed class ForkingMixIn
     /// </summary>
     public static bool IsChildProcess => ForkingChild.IsChild;
 
-    /// <summary>The process ids of children running a request; <see langword="null"/> before the first request.</summary>
+    /// <summary>
+    /// The process ids of children running a request; <see langword="null"/> before the first request.
+    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public IReadOnlyCollection<int>? ActiveChildren
     {
         get
@@ -92,8 +97,10 @@ public sealed class ForkingMixIn
     /// A child that ended other than by returning 0 or 1 (killed by a signal, crashed) is reported to the server's
     /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped; in a
     /// child process there are none (a child never starts a child), so it does nothing there.
+    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void CollectChildren(bool blocking = false)
     {
         if (blocking)
@@ -129,7 +136,7 @@ public sealed class ForkingMixIn
 
         foreach (Child child in ended)
         {
-            _control?.Forget(child.Pid);
+            ForgetChannel(child.Pid);
             int exitCode = child.Process.ExitCode;
             child.Process.Dispose();
             if (exitCode is not (0 or 1) && _server is { } server)
@@ -143,9 +150,11 @@ public sealed class ForkingMixIn
     /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
     /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting. In a child process it
     /// does nothing: a child never starts a child.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ServiceActions(BaseServer server, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -159,6 +168,7 @@ public sealed class ForkingMixIn
     /// <summary>
     /// Hands the request to a child (a spare, or one started now), then closes the parent's copy with
     /// <c>CloseRequest</c>. When <paramref name="maxChildren"/> children are running, first waits for one to finish.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
@@ -170,6 +180,8 @@ public sealed class ForkingMixIn
     /// <exception cref="InvalidOperationException">
     /// Called in a child process, whose server serves the one request handed to it and never starts a child.
     /// </exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [SupportedOSPlatform("linux")]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -218,8 +230,10 @@ public sealed class ForkingMixIn
     /// servers stop (their <c>StoppingToken</c> fires) — ends spares that do not exit within a few seconds, then reaps
     /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>). In a child
     /// process there is nothing to close.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ServerClose(bool blocking)
     {
         Child[] spares;
@@ -230,7 +244,11 @@ public sealed class ForkingMixIn
             _spares.Clear();
         }
 
-        _control?.Dispose();
+        if (DescriptorPassing.IsSupported)
+        {
+            // Only there is a control channel ever set up (see EnsureParent).
+            _control?.Dispose();
+        }
         foreach (Child spare in spares)
         {
             if (!spare.Process.WaitForExit(TimeSpan.FromSeconds(5)))
@@ -282,172 +300,5 @@ public sealed class ForkingMixIn
         }
 
         return true;
-    }
-
-    private int RunningCount()
-    {
-        lock (_gate)
-        {
-            return _active?.Count ?? 0;
-        }
-    }
-
-    /// <summary>
-    /// Gives the request to a spare (waiting for one that is still starting: it is nearer to ready than a new
-    /// child), or to a child started for it. A spare that died meanwhile is skipped.
-    /// </summary>
-    private Child HandOff(byte[] payload, Socket[] descriptors, EndPoint? clientAddress)
-    {
-        while (TakeSpare() is { } spare)
-        {
-            if (Wait(spare) is not null && TryGive(spare, payload, descriptors))
-            {
-                spare.ClientAddress = clientAddress;
-                return spare;
-            }
-
-            Abandon(spare);
-        }
-
-        Child child = Start();
-        if (Wait(child) is not null && TryGive(child, payload, descriptors))
-        {
-            child.ClientAddress = clientAddress;
-            return child;
-        }
-
-        string why = child.Process.HasExited
-            ? $"it exited with code {child.Process.ExitCode} before taking the request; does the program reach ServeForever() or HandleRequest() on {_server!.GetType().Name}?"
-            : $"it did not connect within {ChildStartTimeout.TotalSeconds:0} s";
-        Abandon(child);
-        throw new ChildProcessException($"The child process started for the request from {EndPoints.Describe(clientAddress)} could not take it: {why}");
-    }
-
-    private Child? TakeSpare()
-    {
-        lock (_gate)
-        {
-            if (_spares.Count == 0)
-            {
-                return null;
-            }
-
-            Child spare = _spares[0];
-            _spares.RemoveAt(0);
-            return spare;
-        }
-    }
-
-    /// <summary>
-    /// Sends the request. The channel then stays open while the child runs: closing it (the server closes, or this
-    /// process dies) tells the child to stop (its server's <c>StoppingToken</c> fires).
-    /// </summary>
-    private static bool TryGive(Child child, byte[] payload, Socket[] descriptors)
-    {
-        try
-        {
-            DescriptorPassing.Send(child.Channel!.Result, payload, descriptors);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static Socket? Wait(Child child)
-    {
-        var exited = new ManualResetEventSlim();
-        child.Process.Exited += (_, _) => exited.Set();
-        if (child.Process.HasExited)
-        {
-            return null;
-        }
-
-        int signalled = WaitHandle.WaitAny([((IAsyncResult)child.Channel!).AsyncWaitHandle, exited.WaitHandle], ChildStartTimeout);
-        return signalled == 0 ? child.Channel.Result : null;
-    }
-
-    private void KeepSpares(int spareChildren)
-    {
-        while (true)
-        {
-            lock (_gate)
-            {
-                if (_closed || _spares.Count >= spareChildren)
-                {
-                    return;
-                }
-            }
-
-            Child spare;
-            try
-            {
-                spare = Start();
-            }
-#pragma warning disable CA1031 // A spare that cannot start only costs latency; the next request starts its own child and reports why.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                _spares.Add(spare);
-            }
-        }
-    }
-
-    private Child Start()
-    {
-        ControlChannel control = _control!;
-        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!));
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) =>
-        {
-            lock (_exits)
-            {
-                Interlocked.Increment(ref _exitCount);
-                Monitor.PulseAll(_exits);
-            }
-        };
-        return new Child(process, control.ConnectionOf(process.Id));
-    }
-
-    private void Abandon(Child child)
-    {
-        _control?.Forget(child.Pid);
-        if (child.Process.HasExited)
-        {
-            child.Process.Dispose();
-            return;
-        }
-
-        try
-        {
-            child.Process.Kill();
-            child.Process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-
-        child.Process.Dispose();
-    }
-
-    /// <summary>A child process: its channel (once connected) and the request it was given.</summary>
-    private sealed class Child(Process process, System.Threading.Tasks.Task<Socket> channel)
-    {
-        public Process Process { get; } = process;
-
-        public int Pid { get; } = process.Id;
-
-        public System.Threading.Tasks.Task<Socket>? Channel { get; } = channel;
-
-        public object? Request { get; set; }
-
-        public EndPoint? ClientAddress { get; set; }
     }
 }

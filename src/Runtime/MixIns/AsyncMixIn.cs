@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,10 +23,11 @@ public sealed class AsyncMixIn
     /// <summary>How many requests are running.</summary>
     public int RunningRequests => Volatile.Read(ref _running);
 
-    /// <summary>Starts the request as a task on the thread pool and returns at once.</summary>
+    /// <summary>Starts the request as a task on the thread pool and returns at once. Called by the generated code of a composed server; not for use in your code.</summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -35,7 +37,8 @@ public sealed class AsyncMixIn
         _ = Task.Run(() => RunAsync(server, request, clientAddress));
     }
 
-    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set).</summary>
+    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set). Called by the generated code of a composed server; not for use in your code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void WaitForRequests()
     {
         lock (_gate)

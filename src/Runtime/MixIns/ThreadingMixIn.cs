@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Threading;
@@ -58,6 +59,7 @@ public sealed class ThreadingMixIn
     /// <paramref name="createThread"/> — through <see cref="BaseServer.RunRequest"/>: <see cref="BaseServer.FinishRequest"/>,
     /// then <see cref="BaseServer.HandleError"/> if that threw, then always <see cref="BaseServer.ShutdownRequest"/>.
     /// Nothing escapes the thread.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request from <see cref="BaseServer.GetRequest"/>.</param>
@@ -74,6 +76,7 @@ public sealed class ThreadingMixIn
     /// Creating or starting a thread failed; the caller (the serving loop) runs <c>HandleError</c> and
     /// <c>ShutdownRequest</c>, and the request is not left behind for <see cref="JoinThreads"/>.
     /// </exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, bool daemonThreads, Func<ThreadStart, Thread> createThread)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -146,8 +149,10 @@ public sealed class ThreadingMixIn
     /// The composed server's <c>ServerClose</c> step for this mix-in: ends the waiting request threads, and with
     /// <paramref name="blocking"/> (the server's <c>BlockOnClose</c>) waits for running requests as
     /// <see cref="JoinThreads"/> does. Threads that finish a request after this end instead of waiting for another.
+    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="blocking">Whether to wait for running non-daemon requests.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void ServerClose(bool blocking)
     {
         RequestThread[] waiting;

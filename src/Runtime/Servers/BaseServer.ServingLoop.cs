@@ -19,55 +19,12 @@ public abstract partial class BaseServer
     /// <summary>The poll interval of <see cref="ServeForever()"/>: half a second, as in Python.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
 
+    // Guards who runs the loop, whether shutdown was asked, and closing (StopAcceptingRequests), so that
+    // ServeForever, Shutdown and ServerClose racing on other threads each see a consistent state.
     private readonly object _stateGate = new();
     private volatile bool _shutdownRequested;
-    private volatile bool _closed;
     private volatile Thread? _servingThread;
     private volatile ServerWakeup? _wakeup;
-
-    /// <summary>
-    /// Handles one request: waits for it (at most <see cref="Timeout"/>, or the socket's own timeout if that is
-    /// smaller), then runs <see cref="GetRequest"/>, <see cref="VerifyRequest"/> and <see cref="ProcessRequest"/>.
-    /// If no request arrives in time, calls <see cref="HandleTimeout"/> and returns. Returns without handling
-    /// anything if the server is closed by another thread while waiting.
-    /// </summary>
-    /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
-    /// <remarks>Python: <c>handle_request()</c>.</remarks>
-    public void HandleRequest()
-    {
-        if (Role.ServeInstead(this))
-        {
-            return;
-        }
-
-        ServerWakeup wakeup = PrepareToWait();
-        TimeSpan? timeout = EffectiveRequestTimeout();
-        long started = Stopwatch.GetTimestamp();
-        TimeSpan wait = timeout ?? System.Threading.Timeout.InfiniteTimeSpan;
-        while (true)
-        {
-            if (WaitForRequest(wakeup, wait))
-            {
-                HandleRequestNoBlock();
-                return;
-            }
-
-            if (_closed)
-            {
-                return;
-            }
-
-            if (timeout is { } limit)
-            {
-                wait = limit - Stopwatch.GetElapsedTime(started);
-                if (wait <= TimeSpan.Zero)
-                {
-                    HandleTimeout();
-                    return;
-                }
-            }
-        }
-    }
 
     /// <summary>Handles requests until <see cref="Shutdown"/> is called, polling every <see cref="DefaultPollInterval"/>.</summary>
     /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
@@ -202,6 +159,50 @@ public abstract partial class BaseServer
         };
         loop.Start();
         return stopped.Task;
+    }
+
+    /// <summary>
+    /// Handles one request: waits for it (at most <see cref="Timeout"/>, or the socket's own timeout if that is
+    /// smaller), then runs <see cref="GetRequest"/>, <see cref="VerifyRequest"/> and <see cref="ProcessRequest"/>.
+    /// If no request arrives in time, calls <see cref="HandleTimeout"/> and returns. Returns without handling
+    /// anything if the server is closed by another thread while waiting.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The server was closed before the call.</exception>
+    /// <remarks>Python: <c>handle_request()</c>.</remarks>
+    public void HandleRequest()
+    {
+        if (Role.ServeInstead(this))
+        {
+            return;
+        }
+
+        ServerWakeup wakeup = PrepareToWait();
+        TimeSpan? timeout = EffectiveRequestTimeout();
+        long started = Stopwatch.GetTimestamp();
+        TimeSpan wait = timeout ?? System.Threading.Timeout.InfiniteTimeSpan;
+        while (true)
+        {
+            if (WaitForRequest(wakeup, wait))
+            {
+                HandleRequestNoBlock();
+                return;
+            }
+
+            if (_closed)
+            {
+                return;
+            }
+
+            if (timeout is { } limit)
+            {
+                wait = limit - Stopwatch.GetElapsedTime(started);
+                if (wait <= TimeSpan.Zero)
+                {
+                    HandleTimeout();
+                    return;
+                }
+            }
+        }
     }
 
     private ServerWakeup PrepareToWait()

@@ -1,7 +1,7 @@
-// The step contract: the virtual steps one request and the server's life go through, in the order
-// socketserver.py defines them (server_bind, server_activate, get_request, verify_request, process_request,
-// finish_request, shutdown_request, close_request, handle_error, handle_timeout, service_actions, server_close).
-// Subclasses and mix-ins override these; everything else in BaseServer only calls them.
+// The step contract: the virtual steps a server and each request go through, in that order, with Python's names in
+// their docs (server_bind, server_activate, get_request, verify_request, process_request, finish_request,
+// shutdown_request, close_request, handle_error, handle_timeout, service_actions, server_close). Subclasses and
+// mix-ins override these; the rest of BaseServer only calls them.
 
 using System;
 using System.IO;

@@ -47,6 +47,7 @@ public abstract partial class BaseServer : IDisposable
     /// </summary>
     public const int DefaultRequestQueueSize = int.MaxValue;
 
+    private volatile bool _closed;
     private TimeSpan? _timeout;
     private int _requestQueueSize = DefaultRequestQueueSize;
     private ServerErrorLog _errorLog = ServerErrorLog.StandardError;

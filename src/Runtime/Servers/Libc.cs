@@ -1,6 +1,7 @@
 using System;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace SocketServer.Internal;
 
@@ -20,6 +21,8 @@ internal static partial class Libc
     }
 
     /// <summary>True where the calls below are available (Linux and macOS).</summary>
+    [SupportedOSPlatformGuard("linux")]
+    [SupportedOSPlatformGuard("macos")]
     public static bool IsSupported => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
 
     /// <summary><c>fcntl(F_DUPFD_CLOEXEC)</c>: the command number differs between Linux and macOS.</summary>
@@ -31,12 +34,18 @@ internal static partial class Libc
     /// <summary><c>FD_CLOEXEC</c>.</summary>
     public const int CloseOnExec = 1;
 
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
     [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
 
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
     [LibraryImport(LibraryName, EntryPoint = "bind", SetLastError = true)]
     public static partial int Bind(int fd, ReadOnlySpan<byte> socketAddress, int socketAddressLength);
 
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
     [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 

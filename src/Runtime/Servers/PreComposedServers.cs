@@ -1,3 +1,5 @@
+using System.Runtime.Versioning;
+
 namespace SocketServer;
 
 // Python's pre-composed servers (socketserver.ThreadingTCPServer and friends), declared the way users
@@ -28,28 +30,32 @@ public partial class ThreadingUnixDatagramServer;
 
 /// <summary>
 /// A <see cref="TcpServer"/> that handles each connection in a child process: Python's <c>ForkingTCPServer</c>.
-/// See <see cref="ForkingMixIn"/>: not available in this version yet.
+/// 64-bit Linux only; see <see cref="ForkingMixIn"/>.
 /// </summary>
+[SupportedOSPlatform("linux")]
 [SocketServer(Transport.Tcp, Concurrency.Forking)]
 public partial class ForkingTcpServer;
 
 /// <summary>
 /// A <see cref="UdpServer"/> that handles each datagram in a child process: Python's <c>ForkingUDPServer</c>.
-/// See <see cref="ForkingMixIn"/>: not available in this version yet.
+/// 64-bit Linux only; see <see cref="ForkingMixIn"/>.
 /// </summary>
+[SupportedOSPlatform("linux")]
 [SocketServer(Transport.Udp, Concurrency.Forking)]
 public partial class ForkingUdpServer;
 
 /// <summary>
 /// A <see cref="UnixStreamServer"/> that handles each connection in a child process: Python's <c>ForkingUnixStreamServer</c>.
-/// See <see cref="ForkingMixIn"/>: not available in this version yet.
+/// 64-bit Linux only; see <see cref="ForkingMixIn"/>.
 /// </summary>
+[SupportedOSPlatform("linux")]
 [SocketServer(Transport.UnixStream, Concurrency.Forking)]
 public partial class ForkingUnixStreamServer;
 
 /// <summary>
 /// A <see cref="UnixDatagramServer"/> that handles each datagram in a child process: Python's <c>ForkingUnixDatagramServer</c>.
-/// See <see cref="ForkingMixIn"/>: not available in this version yet.
+/// 64-bit Linux only; see <see cref="ForkingMixIn"/>.
 /// </summary>
+[SupportedOSPlatform("linux")]
 [SocketServer(Transport.UnixDatagram, Concurrency.Forking)]
 public partial class ForkingUnixDatagramServer;

@@ -249,7 +249,7 @@ public class TlsMixIn : ServerMixIn
                 $"The TLS handshake with {Describe(clientAddress)} did not finish within {GetType().Name}.HandshakeTimeout " +
                 $"({HandshakeTimeout.TotalSeconds:0.###} s): the client sent no ClientHello, or too slowly. The connection is closed.");
         }
-        catch (Exception failure) when (failure is AuthenticationException or IOException or InvalidOperationException)
+        catch (Exception failure) when (failure is AuthenticationException or IOException or InvalidOperationException or NotSupportedException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new TlsHandshakeException($"The TLS handshake with {Describe(clientAddress)} failed: {Cause(failure)} The connection is closed.", failure);
