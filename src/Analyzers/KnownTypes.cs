@@ -22,12 +22,6 @@ internal sealed class KnownTypes
             compilation.GetTypeByMetadataName("SocketServer.UnixStreamServer"),
             compilation.GetTypeByMetadataName("SocketServer.UnixDatagramServer"),
         ];
-        ConcurrencyHelpers =
-        [
-            compilation.GetTypeByMetadataName("SocketServer.ThreadingMixIn"),
-            compilation.GetTypeByMetadataName("SocketServer.ForkingMixIn"),
-            compilation.GetTypeByMetadataName("SocketServer.AsyncMixIn"),
-        ];
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         FuncOfHandler = BaseRequestHandler is null ? null : compilation.GetTypeByMetadataName("System.Func`1")?.Construct(BaseRequestHandler);
         foreach (ISymbol member in baseServer.GetMembers("Shutdown"))
@@ -60,9 +54,6 @@ internal sealed class KnownTypes
 
     /// <summary>TcpServer, UdpServer, UnixStreamServer, UnixDatagramServer, indexed by <see cref="Transport"/>.</summary>
     public INamedTypeSymbol?[] TransportBases { get; }
-
-    /// <summary>The runtime's concurrency helpers, which are not user mix-ins.</summary>
-    public INamedTypeSymbol?[] ConcurrencyHelpers { get; }
 
     public INamedTypeSymbol? Lock { get; }
 

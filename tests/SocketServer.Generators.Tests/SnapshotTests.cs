@@ -137,7 +137,7 @@ public class SnapshotTests
 
                 public LoggingMixIn LoggingMixIn => new();
 
-                protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);
+                public virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);
             }
             """
         },

@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
+using SocketServer.Generators.Model;
+
 namespace SocketServer.Analyzers.Rules;
 
 /// <summary>
@@ -133,9 +135,9 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
                 {
                     report($"the mix-in '{mixIn.Name}' is listed twice: remove the second 'typeof({mixIn.Name})'", at);
                 }
-                else if (System.Array.FindIndex(known.ConcurrencyHelpers, h => SymbolEqualityComparer.Default.Equals(h, mixIn)) is int helper and >= 0)
+                else if (MixInChain.ConcurrencyMembers(compilation).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.MixIn, mixIn)) is { } member)
                 {
-                    string concurrency = ((Concurrency)(helper + 1)).ToString();
+                    string concurrency = member.Name;
                     string transport = ServerComposition.IntArgument(arguments[0]) is int t and >= 0 and <= 3 ? ((Transport)t).ToString() : "Tcp";
                     report($"'{mixIn.Name}' is a concurrency mix-in, not a user mix-in: remove 'typeof({mixIn.Name})' and put {concurrency} in the concurrency position: [SocketServer({transport}, {concurrency})]", at);
                 }

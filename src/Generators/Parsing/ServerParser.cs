@@ -17,9 +17,6 @@ namespace SocketServer.Generators.Parsing;
 /// </summary>
 internal static class ServerParser
 {
-    /// <summary>Mix-in settings the user may declare in the partial class to take them over from the generator.</summary>
-    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread", "MaxConnections", "ConcurrentRequestLimit", "ActiveChildren", "CollectChildren"];
-
     public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
@@ -33,7 +30,8 @@ internal static class ServerParser
 
         if (!IsComposableClass(type, cancellationToken)
             || AttributeCount(type, attribute.AttributeClass) != 1
-            || !TryReadArguments(attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixInArguments)
+            || !TryReadArguments(attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixInArguments)
+            || MixInChain.Concurrency(compilation, concurrency) is not { } concurrencyMember
             || !HasExpectedBase(type, compilation, transport))
         {
             return null;
@@ -64,24 +62,32 @@ internal static class ServerParser
         }
 
         var taken = new HashSet<string>(type.MemberNames);
-        EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation, taken);
-        if (mixIns is null)
+        List<INamedTypeSymbol>? mixInTypes = ReadMixIns(mixInArguments, type, compilation);
+        if (mixInTypes is null)
         {
             return null;
         }
 
+        MixInChain chain = MixInChain.Create(mixInTypes, concurrencyMember.MixIn);
+
         // A primary constructor cannot be composed; a constructor or step the user declared too is left to the user. SSA008 says so.
         ImmutableArray<Collision> collisions = GeneratedMembers.Find(
-            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, (int)concurrency, handler is not null, mixIns.Value.Count > 0, cancellationToken);
+            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, chain, handler is not null, cancellationToken);
         if (collisions.Any(c => c.Kind == CollisionKind.PrimaryConstructor))
         {
             return null;
         }
 
-        string concurrencyField = GeneratedMembers.UniqueName("__" + GeneratedMembers.ConcurrencyName((int)concurrency).ToLowerInvariant(), taken);
-
-        var userMembers = UserOverridableMembers.Concat(mixIns.Value.Select(m => m.PropertyName))
-            .Where(name => type.GetMembers(name).Length > 0)
+        EquatableArray<MixInModel> mixIns = Describe(chain.MixIns, type, taken);
+        var userMembers = mixIns.Select(m => m.PropertyName).Where(name => type.GetMembers(name).Length > 0).ToImmutableArray();
+        var settings = chain.Settings.OfType<IPropertySymbol>()
+            .Select(p => new SettingModel(
+                Identifier.Escape(p.Name),
+                FullyQualified(p.Type),
+                MixInChain.DefaultCode(p),
+                FullyQualified(p.ContainingType),
+                Reference(p.ContainingType).Cref + "." + p.Name,
+                type.GetMembers(p.Name).Length > 0))
             .ToImmutableArray();
 
         return new ServerModel(
@@ -90,12 +96,13 @@ internal static class ServerParser
             EquatableArray.From(ContainingTypes(type)),
             Describe(type),
             transport,
-            concurrency,
             handler,
-            mixIns.Value,
+            mixIns,
+            new EquatableArray<string>(chain.OverriddenSteps),
+            new EquatableArray<string>(chain.SettingsInterfaces.Select(FullyQualified).ToImmutableArray()),
+            new EquatableArray<SettingModel>(settings),
             new EquatableArray<string>(userMembers),
-            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()),
-            concurrencyField);
+            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()));
     }
 
     /// <summary>A class the generator can add a partial part to: every declaration of it, and of the types around it, is partial.</summary>
@@ -127,7 +134,7 @@ internal static class ServerParser
     private static int AttributeCount(INamedTypeSymbol type, INamedTypeSymbol? attributeClass) =>
         type.GetAttributes().Count(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeClass));
 
-    private static bool TryReadArguments(AttributeData attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixIns)
+    private static bool TryReadArguments(AttributeData attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixIns)
     {
         transport = default;
         concurrency = default;
@@ -139,13 +146,13 @@ internal static class ServerParser
         }
 
         if (IntArgument(arguments[0]) is not int transportValue || transportValue is < 0 or > 3
-            || IntArgument(arguments[1]) is not int concurrencyValue || concurrencyValue is < 0 or > 3)
+            || IntArgument(arguments[1]) is not int concurrencyValue)
         {
             return false;
         }
 
         transport = (TransportKind)transportValue;
-        concurrency = (ConcurrencyKind)concurrencyValue;
+        concurrency = concurrencyValue;
         if (arguments.Length == 3)
         {
             // A null list ('null', '(Type[])null', or a typo the parser reads so) has no Values: refuse it.
@@ -177,23 +184,39 @@ internal static class ServerParser
     }
 
     /// <summary>
-    /// The user mix-ins, each with a field and a property whose names no user member has (<paramref name="taken"/>, which
-    /// gets the names chosen) unless the user's member is a property or field of the mix-in's type: that one replaces the
-    /// generated property.
+    /// The user mix-ins: creatable <c>ServerMixIn</c> classes, each listed once, none of them a concurrency's mix-in (the
+    /// concurrency argument places that one); <see langword="null"/> when one does not fit.
     /// </summary>
-    private static EquatableArray<MixInModel>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation, HashSet<string> taken)
+    private static List<INamedTypeSymbol>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation)
     {
-        var mixIns = new List<MixInModel>(arguments.Length);
+        var mixIns = new List<INamedTypeSymbol>(arguments.Length);
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        var names = new HashSet<string>();
+        var concurrencyMixIns = MixInChain.ConcurrencyMembers(compilation).Select(m => m.MixIn).OfType<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (TypedConstant argument in arguments)
         {
             if (argument.Kind != TypedConstantKind.Type || argument.Value is not INamedTypeSymbol mixIn
-                || !seen.Add(mixIn) || !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation))
+                || !seen.Add(mixIn) || concurrencyMixIns.Contains(mixIn) || !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation))
             {
                 return null;
             }
 
+            mixIns.Add(mixIn);
+        }
+
+        return mixIns;
+    }
+
+    /// <summary>
+    /// Each mix-in with a field and a property whose names no user member has (<paramref name="taken"/>, which gets the
+    /// names chosen) unless the user's member is a property or field of the mix-in's type: that one replaces the
+    /// generated property.
+    /// </summary>
+    private static EquatableArray<MixInModel> Describe(ImmutableArray<INamedTypeSymbol> chain, INamedTypeSymbol server, HashSet<string> taken)
+    {
+        var mixIns = new List<MixInModel>(chain.Length);
+        var names = new HashSet<string>();
+        foreach (INamedTypeSymbol mixIn in chain)
+        {
             string property = mixIn.Name;
             for (int suffix = 2; names.Contains(property) || !FreeOrExposes(server, property, mixIn); suffix++)
             {
