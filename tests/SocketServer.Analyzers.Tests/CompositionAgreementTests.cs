@@ -13,7 +13,7 @@ namespace SocketServer.Analyzers.Tests;
 /// </summary>
 public class CompositionAgreementTests
 {
-    private const string Preamble = """
+    internal const string Preamble = """
         using System;
         using System.Net;
         using System.Threading;
