@@ -114,7 +114,7 @@ internal static class GeneratedMembers
     private static bool IsServerStep(IMethodSymbol method) =>
         method.ContainingType is { Name: "IServerSteps", ContainingNamespace: { Name: "SocketServer", ContainingNamespace.IsGlobalNamespace: true } };
 
-    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__threading_2</c>).</summary>
+    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__mixIn0_2</c>).</summary>
     public static string UniqueName(string preferred, ICollection<string> taken)
     {
         string name = preferred;
