@@ -1,3 +1,6 @@
+using SocketServer.Generators.Model;
+using System.Linq;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace SocketServer.Analyzers;
@@ -22,12 +25,7 @@ internal sealed class KnownTypes
             compilation.GetTypeByMetadataName("SocketServer.UnixStreamServer"),
             compilation.GetTypeByMetadataName("SocketServer.UnixDatagramServer"),
         ];
-        ConcurrencyHelpers =
-        [
-            compilation.GetTypeByMetadataName("SocketServer.ThreadingMixIn"),
-            compilation.GetTypeByMetadataName("SocketServer.ForkingMixIn"),
-            compilation.GetTypeByMetadataName("SocketServer.AsyncMixIn"),
-        ];
+        Concurrencies = MixInChain.ConcurrencyMembers(compilation);
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         FuncOfHandler = BaseRequestHandler is null ? null : compilation.GetTypeByMetadataName("System.Func`1")?.Construct(BaseRequestHandler);
         foreach (ISymbol member in baseServer.GetMembers("Shutdown"))
@@ -61,8 +59,14 @@ internal sealed class KnownTypes
     /// <summary>TcpServer, UdpServer, UnixStreamServer, UnixDatagramServer, indexed by <see cref="Transport"/>.</summary>
     public INamedTypeSymbol?[] TransportBases { get; }
 
-    /// <summary>The runtime's concurrency helpers, which are not user mix-ins.</summary>
-    public INamedTypeSymbol?[] ConcurrencyHelpers { get; }
+    /// <summary>The runtime's <c>Concurrency</c> members, each with the mix-in it names, read from metadata.</summary>
+    public ImmutableArray<ConcurrencyMember> Concurrencies { get; }
+
+    /// <summary>Whether <paramref name="value"/> is a <c>Transport</c> the runtime has a server class for.</summary>
+    public bool IsTransport(int value) => value >= 0 && value < TransportBases.Length;
+
+    /// <summary>Whether <paramref name="value"/> is a member of the runtime's <c>Concurrency</c>.</summary>
+    public bool IsConcurrency(int value) => Concurrencies.Any(m => m.Value == value);
 
     public INamedTypeSymbol? Lock { get; }
 

@@ -84,8 +84,8 @@ internal readonly struct ServerComposition
 
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         return arguments.Length >= 2
-            && IntArgument(arguments[0]) is int transport && transport is >= 0 and <= 3
-            && IntArgument(arguments[1]) is int concurrency && concurrency is >= 0 and <= 3
+            && IntArgument(arguments[0]) is int transport && known.IsTransport(transport)
+            && IntArgument(arguments[1]) is int concurrency && known.IsConcurrency(concurrency)
             ? new ServerComposition((Transport)transport, (Concurrency)concurrency)
             : null;
     }

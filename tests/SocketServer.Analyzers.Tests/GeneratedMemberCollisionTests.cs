@@ -118,7 +118,10 @@ public class GeneratedMemberCollisionTests
                 public override bool {|#0:VerifyRequest|}(object request, EndPoint? clientAddress) => true;
             }
 
-            public sealed class LoggingMixIn : ServerMixIn;
+            public sealed class LoggingMixIn : ServerMixIn
+            {
+                public override bool VerifyRequest(object request, EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+            }
             """,
             Error(0).WithArguments(
                 "'S.VerifyRequest(object, EndPoint?)'",
@@ -156,13 +159,15 @@ public class GeneratedMemberCollisionTests
             """,
             Error(0).WithArguments(
                 "'S.DaemonThreads'",
-                "the Threading mix-in's code that the generator writes for 'S', which reads DaemonThreads as 'bool'",
-                "declare it as a readable property or field of that type, e.g. 'public bool DaemonThreads => false;'"),
+                "the IThreadingSettings.DaemonThreads that the generator implements for 'S' from yours, for ThreadingMixIn, which reads it as 'bool'",
+                "declare it as a readable property or field of that type, e.g. 'public bool DaemonThreads { get; set; }'"),
             Error(1),
-            Error(2),
-            DiagnosticResult.CompilerError("CS1503").WithSpan(Generated, 50, 161, 50, 174),
-            DiagnosticResult.CompilerError("CS1503").WithSpan(Generated, 50, 176, 50, 195),
-            DiagnosticResult.CompilerError("CS1503").WithSpan(Generated, 57, 43, 57, 55));
+            Error(2).WithArguments(
+                "'S.CreateRequestThread'",
+                "the IThreadingSettings.CreateRequestThread that ThreadingMixIn calls on 'S', which only a public method of the same signature replaces",
+                "declare it as 'public Thread CreateRequestThread(ThreadStart body)' (for example returning a thread with a stack size of your own), or rename yours"),
+            DiagnosticResult.CompilerError("CS0029").WithSpan(Generated, 46, 67, 46, 80),
+            DiagnosticResult.CompilerError("CS0428").WithSpan(Generated, 48, 66, 48, 78));
 
     [Fact]
     public Task Not_for_declarations_that_compose() =>
@@ -183,7 +188,7 @@ public class GeneratedMemberCollisionTests
 
                 public int MaxConnections => 64;
 
-                protected virtual Thread CreateRequestThread(ThreadStart body) => new(body, 256 * 1024);
+                public virtual Thread CreateRequestThread(ThreadStart body) => new(body, 256 * 1024);
 
                 // An overload of a step, and a step the Threading mix-in leaves to the transport.
                 public void ProcessRequest(object request) { }
@@ -220,7 +225,10 @@ public class GeneratedMemberCollisionTests
 
             internal sealed class Hidden : ServerMixIn;
 
-            public sealed class LoggingMixIn : ServerMixIn;
+            public sealed class LoggingMixIn : ServerMixIn
+            {
+                public override bool VerifyRequest(object request, EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+            }
 
             public sealed class Echo : StreamRequestHandler;
             """);
@@ -281,7 +289,10 @@ public class GeneratedMemberCollisionTests
                 public override bool {|#3:VerifyRequest|}(object request, EndPoint? clientAddress) => true;
             }
 
-            public sealed class LoggingMixIn : ServerMixIn;
+            public sealed class LoggingMixIn : ServerMixIn
+            {
+                public override bool VerifyRequest(object request, EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+            }
             """,
             """
             [SocketServer(Tcp, Threading)]
@@ -295,7 +306,10 @@ public class GeneratedMemberCollisionTests
             {
             }
 
-            public sealed class LoggingMixIn : ServerMixIn;
+            public sealed class LoggingMixIn : ServerMixIn
+            {
+                public override bool VerifyRequest(object request, EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+            }
             """,
             RemoveCollidingMemberCodeFixProvider.Key,
             Error(0),

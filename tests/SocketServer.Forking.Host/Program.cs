@@ -80,8 +80,8 @@ public static class Program
                 server.HandleTimeout();
                 break;
             case "collect-children":
-                host.CollectChildren();
-                host.CollectChildren(blocking: true);
+                host.ForkingMixIn.CollectChildren();
+                host.ForkingMixIn.CollectChildren(blocking: true);
                 break;
             case "two-servers":
                 second!.ServiceActions();
@@ -199,13 +199,13 @@ public static class Program
             switch (command.Trim())
             {
                 case "active":
-                    Say("active: " + (host.ActiveChildren is { } pids ? (pids.Count == 0 ? "none" : string.Join(',', pids)) : "null"));
+                    Say("active: " + (host.ForkingMixIn.ActiveChildren is { } pids ? (pids.Count == 0 ? "none" : string.Join(',', pids)) : "null"));
                     break;
                 case "count":
                     Say($"count: {host.Count}");
                     break;
                 case "collect":
-                    host.CollectChildren();
+                    host.ForkingMixIn.CollectChildren();
                     Say("collected");
                     break;
                 case "spawn-ls":
@@ -258,9 +258,7 @@ public interface IForkingHost
 
     bool BlockOnClose { get; set; }
 
-    IReadOnlyCollection<int>? ActiveChildren { get; }
-
-    void CollectChildren(bool blocking = false);
+    ForkingMixIn ForkingMixIn { get; }
 }
 
 [SocketServer(Tcp, Forking)]

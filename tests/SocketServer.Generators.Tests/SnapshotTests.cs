@@ -68,6 +68,31 @@ public class SnapshotTests
             """
         },
         {
+            // A user mix-in with settings: the server implements its interface with a property per setting, at the declared default.
+            "UserMixInWithSettings", """
+            namespace Shop;
+
+            public interface IPoolSettings
+            {
+                [SettingDefault(4)]
+                int Workers { get; }
+
+                [SettingDefault("pool")]
+                string Name { get; }
+
+                System.TimeSpan? IdleTimeout { get; }
+            }
+
+            public sealed class PoolMixIn : ServerMixIn<IPoolSettings>
+            {
+                public override void ProcessRequest(object request, System.Net.EndPoint? clientAddress) => Server.RunRequest(request, clientAddress);
+            }
+
+            [SocketServer(Tcp, Sync, typeof(PoolMixIn))]
+            public partial class PooledServer;
+            """
+        },
+        {
             "Nested", """
             namespace Shop;
 
@@ -137,7 +162,7 @@ public class SnapshotTests
 
                 public LoggingMixIn LoggingMixIn => new();
 
-                protected virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);
+                public virtual System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body, 256 * 1024);
             }
             """
         },

@@ -97,10 +97,10 @@ public class GeneratedServerTests
         Assert.Equal(40, (int)forking.MaxChildren);
         Assert.Equal(2, (int)forking.SpareChildren);
         Assert.True((bool)forking.BlockOnClose);
-        Assert.Null(forking.ActiveChildren);
+        Assert.Null(forking.ForkingMixIn.ActiveChildren);
         Assert.Equal(TimeSpan.FromSeconds(300), server.Timeout);
         Assert.False(ForkingMixIn.IsChildProcess);
-        forking.CollectChildren();
+        forking.ForkingMixIn.CollectChildren();
         server.ServerClose();
         Servers.RemoveSocketFile(server);
     }

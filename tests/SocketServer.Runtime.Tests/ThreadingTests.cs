@@ -292,16 +292,19 @@ public class ThreadingTests
     }
 }
 
-/// <summary>The first request's thread cannot start (Start() on a thread that already ran throws).</summary>
-public sealed class FailingThreadStartServer(Recorder recorder) : RecordingThreadingTcpServer(recorder, () => new UpperCaseStreamHandler())
+/// <summary>
+/// The first request's thread cannot start (Start() on a thread that already ran throws). A subclass of a composed
+/// server takes over CreateRequestThread by implementing IThreadingSettings again with a public method.
+/// </summary>
+public sealed class FailingThreadStartServer(Recorder recorder) : RecordingThreadingTcpServer(recorder, () => new UpperCaseStreamHandler()), IThreadingSettings
 {
     private int _threads;
 
-    protected override Thread CreateRequestThread(ThreadStart body)
+    public Thread CreateRequestThread(ThreadStart body)
     {
         if (Interlocked.Increment(ref _threads) > 1)
         {
-            return base.CreateRequestThread(body);
+            return new Thread(body);
         }
 
         var spent = new Thread(() => { });

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SocketServer.Generators.Model;
@@ -46,14 +48,16 @@ public sealed class GeneratedMemberCollisionAnalyzer : DiagnosticAnalyzer
         }
 
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        bool hasMixIns = arguments.Length == 3 && arguments[2] is { Kind: TypedConstantKind.Array, IsNull: false } list && list.Values.Length > 0;
+        IEnumerable<INamedTypeSymbol> userMixIns = arguments.Length == 3 && arguments[2] is { Kind: TypedConstantKind.Array, IsNull: false } list
+            ? list.Values.Select(v => v.Value).OfType<INamedTypeSymbol>()
+            : [];
+        MixInChain chain = MixInChain.Create(userMixIns, MixInChain.Concurrency(context.Compilation, (int)composition.Concurrency)?.MixIn);
         ImmutableArray<Collision> collisions = GeneratedMembers.Find(
             server,
             context.Compilation,
             unix: composition.Transport is Transport.UnixStream or Transport.UnixDatagram,
-            (int)composition.Concurrency,
+            chain,
             hasHandler: ServerComposition.HandlerOf(attribute) is not null,
-            hasMixIns,
             context.CancellationToken);
         foreach (Collision collision in collisions)
         {

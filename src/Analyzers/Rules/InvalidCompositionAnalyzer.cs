@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
+using SocketServer.Generators.Model;
+
 namespace SocketServer.Analyzers.Rules;
 
 /// <summary>
@@ -50,14 +52,14 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         if (arguments.Length >= 2)
         {
-            if (ServerComposition.IntArgument(arguments[0]) is int transport && transport is < 0 or > 3)
+            if (ServerComposition.IntArgument(arguments[0]) is int transport && !known.IsTransport(transport))
             {
                 Report($"{transport} is not a Transport: name one of Tcp, Udp, UnixStream or UnixDatagram", Positional(syntax, 0));
             }
 
-            if (ServerComposition.IntArgument(arguments[1]) is int concurrency && concurrency is < 0 or > 3)
+            if (ServerComposition.IntArgument(arguments[1]) is int concurrency && !known.IsConcurrency(concurrency))
             {
-                Report($"{concurrency} is not a Concurrency: name one of Sync, Threading, Forking or Async", Positional(syntax, 1));
+                Report($"{concurrency} is not a Concurrency: name one of {Names(known.Concurrencies.Select(m => m.Name))}", Positional(syntax, 1));
             }
         }
 
@@ -133,10 +135,10 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
                 {
                     report($"the mix-in '{mixIn.Name}' is listed twice: remove the second 'typeof({mixIn.Name})'", at);
                 }
-                else if (System.Array.FindIndex(known.ConcurrencyHelpers, h => SymbolEqualityComparer.Default.Equals(h, mixIn)) is int helper and >= 0)
+                else if (MixInChain.ConcurrencyMembers(compilation).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.MixIn, mixIn)) is { } member)
                 {
-                    string concurrency = ((Concurrency)(helper + 1)).ToString();
-                    string transport = ServerComposition.IntArgument(arguments[0]) is int t and >= 0 and <= 3 ? ((Transport)t).ToString() : "Tcp";
+                    string concurrency = member.Name;
+                    string transport = ServerComposition.IntArgument(arguments[0]) is int t && known.IsTransport(t) ? ((Transport)t).ToString() : "Tcp";
                     report($"'{mixIn.Name}' is a concurrency mix-in, not a user mix-in: remove 'typeof({mixIn.Name})' and put {concurrency} in the concurrency position: [SocketServer({transport}, {concurrency})]", at);
                 }
                 else if (Creatable(mixIn, known.ServerMixIn, "a ServerMixIn", server, compilation) is { } problem)
@@ -173,7 +175,7 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
     private static void CheckBase(INamedTypeSymbol server, KnownTypes known, ImmutableArray<TypedConstant> arguments, System.Action<string, Location?> report)
     {
         if (server.BaseType is not { SpecialType: not SpecialType.System_Object } declared || declared.TypeKind == TypeKind.Error
-            || arguments.Length < 1 || ServerComposition.IntArgument(arguments[0]) is not int transport || transport is < 0 or > 3)
+            || arguments.Length < 1 || ServerComposition.IntArgument(arguments[0]) is not int transport || !known.IsTransport(transport))
         {
             return;
         }
@@ -211,6 +213,13 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
             Uncreatable.NoConstructor => $"{problem.Text}: drop 'Handler =' and pass a factory to the constructor: 'new {server.Name}(address, () => new {handler.Name}(...))'",
             _ => problem.Text,
         };
+    }
+
+    /// <summary>A list of names as a message says it: "A, B, C or D".</summary>
+    private static string Names(IEnumerable<string> names)
+    {
+        string[] all = names.ToArray();
+        return all.Length < 2 ? string.Concat(all) : string.Join(", ", all.Take(all.Length - 1)) + " or " + all[all.Length - 1];
     }
 
     /// <summary>The handler base classes that fit the attribute's transport.</summary>

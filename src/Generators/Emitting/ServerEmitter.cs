@@ -6,13 +6,13 @@ namespace SocketServer.Generators.Emitting;
 
 /// <summary>
 /// Writes the composed server type for a <see cref="ServerModel"/>: the base class of its transport, its
-/// constructors, the concurrency mix-in's settings and overrides, and the user mix-in chain.
+/// constructors, its mix-ins' settings and the mix-in chain. It knows no particular mix-in: the concurrency's mix-in is
+/// one more in the chain, and settings come from the mix-ins' settings interfaces.
 /// </summary>
 /// <remarks>
 /// The overrides follow Python's method resolution order for <c>class S(UserMixIns..., ConcurrencyMixIn, Transport)</c>:
-/// a public override of a step enters the first user mix-in; the last mix-in's <c>base</c> call reaches the server's
-/// explicit <c>IServerSteps</c> implementation, which runs the concurrency mix-in's version of the step, or the
-/// transport's.
+/// a public override of a step some mix-in takes part in enters the first mix-in; the last mix-in's <c>base</c> call
+/// reaches the server's explicit <c>IServerSteps</c> implementation, which runs the transport's version.
 /// </remarks>
 internal static class ServerEmitter
 {
@@ -55,7 +55,8 @@ internal static class ServerEmitter
     {
         TypeDeclarationModel type = model.Declaration;
         string baseType = "global::" + RuntimeTypeNames.TransportBases[(int)model.Transport];
-        string interfaces = model.MixIns.Count > 0 ? ", global::SocketServer.IServerSteps" : string.Empty;
+        string interfaces = (model.MixIns.Count > 0 ? ", global::SocketServer.IServerSteps" : string.Empty)
+            + string.Concat(model.SettingsInterfaces.Select(i => ", " + i));
         writer.Open(Modifiers(type.Modifiers) + "partial class " + type.Name + type.TypeParameters + " : " + baseType + interfaces);
 
         var members = new MemberWriter(writer, model);
@@ -64,7 +65,6 @@ internal static class ServerEmitter
         members.Settings();
         members.MixInProperties();
         members.Overrides();
-        members.Hooks();
 
         writer.Close();
     }
@@ -86,32 +86,16 @@ internal static class ServerEmitter
 
         private string Virtual => _type.IsSealed ? string.Empty : "virtual ";
 
-        private string Protected => _type.IsSealed ? "private" : "protected";
-
         private string MixInField(int index) => model.MixIns[index].FieldName;
-
-        private string Helper => model.ConcurrencyField;
 
         public void Fields()
         {
-            string? helper = model.Concurrency switch
-            {
-                ConcurrencyKind.Threading => "private readonly global::SocketServer.ThreadingMixIn " + Helper + " = new();",
-                ConcurrencyKind.Forking => "private readonly global::SocketServer.ForkingMixIn " + Helper + " = new();",
-                ConcurrencyKind.Async => "private readonly global::SocketServer.AsyncMixIn " + Helper + " = new();",
-                _ => null,
-            };
-            if (helper is not null)
-            {
-                writer.Line(helper);
-            }
-
             for (int i = 0; i < model.MixIns.Count; i++)
             {
                 writer.Line("private readonly " + model.MixIns[i].Type.Code + " " + MixInField(i) + " = new();");
             }
 
-            if (helper is not null || model.MixIns.Count > 0)
+            if (model.MixIns.Count > 0)
             {
                 writer.Line();
             }
@@ -186,11 +170,6 @@ internal static class ServerEmitter
                 writer.Line(MixInField(i) + ".AttachTo(this, " + next + ");");
             }
 
-            if (model.Concurrency == ConcurrencyKind.Forking)
-            {
-                writer.Line("Timeout = global::SocketServer.ForkingMixIn.DefaultTimeout;");
-            }
-
             if (deferBinding)
             {
                 writer.Line("if (bindAndActivate)");
@@ -200,108 +179,28 @@ internal static class ServerEmitter
             }
         }
 
+        /// <summary>
+        /// The mix-ins' settings: a public property per setting, with the default its interface declares, unless the user
+        /// declared a member of that name; the server then implements the setting explicitly by reading the user's member.
+        /// </summary>
         public void Settings()
         {
-            switch (model.Concurrency)
+            var written = new HashSet<string>();
+            foreach (SettingModel setting in model.Settings)
             {
-                case ConcurrencyKind.Threading:
-                    Setting(
-                        "DaemonThreads",
-                        "bool",
-                        null,
-                        "Whether request threads are background threads, which do not keep the process alive and are not waited for by",
-                        "<see cref=\"ServerClose\"/>. <see langword=\"false\"/> by default, as in Python: decide it for your server.");
-                    Setting(
-                        "BlockOnClose",
-                        "bool",
-                        "true",
-                        "Whether <see cref=\"ServerClose\"/> waits for running (non-daemon) request threads. <see langword=\"true\"/> by default, as in Python.");
-                    MaxConnections();
-                    break;
-                case ConcurrencyKind.Forking:
-                    Setting(
-                        "MaxChildren",
-                        "int",
-                        "global::SocketServer.ForkingMixIn.DefaultMaxChildren",
-                        "How many child processes may run at once; the serving loop waits for one to finish when the limit is reached. 40 by default, as in Python.");
-                    Setting(
-                        "SpareChildren",
-                        "int",
-                        "global::SocketServer.ForkingMixIn.DefaultSpareChildren",
-                        "How many started children wait for a request, so a request does not wait for a process to start; each still serves one",
-                        "request and exits. 2 by default (see <see cref=\"global::SocketServer.ForkingMixIn.DefaultSpareChildren\"/>); 0 starts a child per request.");
-                    Setting(
-                        "BlockOnClose",
-                        "bool",
-                        "true",
-                        "Whether <see cref=\"ServerClose\"/> waits for running children. <see langword=\"true\"/> by default, as in Python.");
-                    if (!model.UserMembers.Contains("ActiveChildren"))
-                    {
-                        writer.Line("/// <summary>The process ids of children running a request; <see langword=\"null\"/> before the first request.</summary>");
-                        writer.Line(GeneratedCode);
-                        writer.Line("public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => " + Helper + ".ActiveChildren;");
-                        writer.Line();
-                    }
-
-                    if (!model.UserMembers.Contains("CollectChildren"))
-                    {
-                        writer.Line("/// <summary>Reaps children that have exited; with <paramref name=\"blocking\"/>, waits for all of them.</summary>");
-                        writer.Line("/// <param name=\"blocking\">Whether to wait for running children.</param>");
-                        writer.Line(GeneratedCode);
-                        writer.Line("public void CollectChildren(bool blocking = false) => " + Helper + ".CollectChildren(blocking);");
-                        writer.Line();
-                    }
-
-                    break;
-                case ConcurrencyKind.Async:
-                    Setting(
-                        "BlockOnClose",
-                        "bool",
-                        "true",
-                        "Whether <see cref=\"ServerClose\"/> waits for running requests. <see langword=\"true\"/> by default.");
-                    MaxConnections();
-                    break;
+                if (setting.UserDeclared)
+                {
+                    writer.Line(setting.Type + " " + setting.Interface + "." + setting.Name + " => " + setting.Name + ";");
+                    writer.Line();
+                }
+                else if (written.Add(setting.Name))
+                {
+                    writer.Line("/// <inheritdoc cref=\"" + setting.Cref + "\"/>");
+                    writer.Line(GeneratedCode);
+                    writer.Line("public " + Virtual + setting.Type + " " + setting.Name + " { get; set; }" + (setting.Default is null ? string.Empty : " = " + setting.Default + ";"));
+                    writer.Line();
+                }
             }
-        }
-
-        /// <summary>The connection limit of the Threading and Async mix-ins, and the override that hands it to the serving loop.</summary>
-        private void MaxConnections()
-        {
-            Setting(
-                "MaxConnections",
-                "int?",
-                null,
-                "The most requests handled at once (for a stream server, open connections), or <see langword=\"null\"/> (the default) for no",
-                "limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new",
-                "datagrams in the socket's receive buffer; none is refused or lost by the server.");
-            if (model.UserMembers.Contains("ConcurrentRequestLimit"))
-            {
-                return;
-            }
-
-            writer.Line("/// <inheritdoc/>");
-            writer.Line(GeneratedCode);
-            writer.Line("protected override int? ConcurrentRequestLimit => MaxConnections;");
-            writer.Line();
-        }
-
-        private void Setting(string name, string type, string? initializer, params string[] summary)
-        {
-            if (model.UserMembers.Contains(name))
-            {
-                return;
-            }
-
-            writer.Line("/// <summary>");
-            foreach (string line in summary)
-            {
-                writer.Line("/// " + line);
-            }
-
-            writer.Line("/// </summary>");
-            writer.Line(GeneratedCode);
-            writer.Line("public " + Virtual + type + " " + name + " { get; set; }" + (initializer is null ? string.Empty : " = " + initializer + ";"));
-            writer.Line();
         }
 
         public void MixInProperties()
@@ -323,112 +222,29 @@ internal static class ServerEmitter
 
         public void Overrides()
         {
-            bool hasMixIns = model.MixIns.Count > 0;
             foreach (StepShape step in GeneratedMembers.Steps)
             {
-                if (!GeneratedMembers.Overrides((int)model.Concurrency, hasMixIns, step.Name) || model.SkippedMembers.Contains(GeneratedMembers.StepKey(step.Name)))
+                if (!model.Steps.Contains(step.Name) || model.SkippedMembers.Contains(GeneratedMembers.StepKey(step.Name)))
                 {
                     continue;
                 }
 
-                writer.Line("/// <summary>" + (hasMixIns ? "Runs the step through this server's mix-ins, outermost first." : ConcurrencySummary(step)) + "</summary>");
+                writer.Line("/// <summary>Runs the step through this server's mix-ins, outermost first.</summary>");
                 writer.Line(GeneratedCode);
-                WriteMethod("public override " + step.Signature, hasMixIns ? [Return(step, Call(step, MixInField(0)))] : ConcurrencyBody(step)!);
+                writer.Line("public override " + step.Signature + " => " + Call(step, MixInField(0)) + ";");
                 writer.Line();
             }
 
-            if (!hasMixIns)
+            foreach (StepShape step in model.MixIns.Count > 0 ? GeneratedMembers.Steps : [])
             {
-                return;
-            }
-
-            foreach (StepShape step in GeneratedMembers.Steps)
-            {
-                if (model.SkippedMembers.Contains(GeneratedMembers.InterfaceStepKey(step.Name)))
+                if (!model.SkippedMembers.Contains(GeneratedMembers.InterfaceStepKey(step.Name)))
                 {
-                    continue;
+                    writer.Line(step.ReturnType + " global::SocketServer.IServerSteps." + step.Name + "(" + step.ParameterList + ") => " + Call(step, "base") + ";");
+                    writer.Line();
                 }
-
-                string[] core = GeneratedMembers.ConcurrencyWrites((int)model.Concurrency, step.Name) ? ConcurrencyBody(step)! : [Return(step, Call(step, "base"))];
-                WriteMethod(step.ReturnType + " global::SocketServer.IServerSteps." + step.Name + "(" + step.ParameterList + ")", core);
-                writer.Line();
             }
         }
 
         private static string Call(StepShape step, string target) => target + "." + step.Name + "(" + step.Arguments + ")";
-
-        public void Hooks()
-        {
-            if (model.Concurrency != ConcurrencyKind.Threading || model.UserMembers.Contains("CreateRequestThread"))
-            {
-                return;
-            }
-
-            writer.Line("/// <summary>");
-            writer.Line("/// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has");
-            writer.Line("/// no name and starts it; the thread runs the request, then later ones, with <see cref=\"global::System.Threading.Thread.IsBackground\"/>");
-            writer.Line("/// set from <see cref=\"DaemonThreads\"/> for each. Override to set a stack size or a name.");
-            writer.Line("/// </summary>");
-            writer.Line("/// <param name=\"body\">What the thread runs.</param>");
-            writer.Line("/// <returns>An unstarted thread.</returns>");
-            writer.Line(GeneratedCode);
-            writer.Line(Protected + " " + Virtual + "global::System.Threading.Thread CreateRequestThread(global::System.Threading.ThreadStart body) => new(body);");
-        }
-
-        private void WriteMethod(string signature, string[] body)
-        {
-            if (body.Length == 1)
-            {
-                writer.Line(signature + " => " + StripReturn(body[0]));
-                return;
-            }
-
-            writer.Line(signature);
-            writer.Line("{");
-            foreach (string line in body)
-            {
-                writer.Line(line.Length == 0 ? string.Empty : "    " + line);
-            }
-
-            writer.Line("}");
-        }
-
-        private static string StripReturn(string statement) => statement.StartsWith("return ", System.StringComparison.Ordinal) ? statement.Substring(7) : statement;
-
-        private static string Return(StepShape step, string call) => (step.ReturnType == "void" ? string.Empty : "return ") + call + ";";
-
-        /// <summary>
-        /// The concurrency mix-in's version of a step, for each step <see cref="GeneratedMembers.ConcurrencyWrites"/> names
-        /// (and <see langword="null"/> for the others).
-        /// </summary>
-        private string[]? ConcurrencyBody(StepShape step) => (model.Concurrency, step.Name) switch
-        {
-            (ConcurrencyKind.Threading, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);"],
-            (ConcurrencyKind.Threading, "ServerClose") => CloseAfter(Helper + ".ServerClose(blocking: BlockOnClose);"),
-            (ConcurrencyKind.Forking, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);"],
-            (ConcurrencyKind.Forking, "ServiceActions") => [Helper + ".ServiceActions(this, SpareChildren);"],
-            (ConcurrencyKind.Forking, "HandleTimeout") => [Helper + ".CollectChildren(blocking: false);"],
-            (ConcurrencyKind.Forking, "ServerClose") => CloseAfter(Helper + ".ServerClose(blocking: BlockOnClose);"),
-            (ConcurrencyKind.Async, "ProcessRequest") => [Helper + ".ProcessRequest(this, request, clientAddress);"],
-            (ConcurrencyKind.Async, "ServerClose") => CloseAfter("if (BlockOnClose)", "{", "    " + Helper + ".WaitForRequests();", "}"),
-            _ => null,
-        };
-
-        /// <summary>Stop accepting (a stream server closes its listener), wait as the mix-in says, then close the transport.</summary>
-        private static string[] CloseAfter(params string[] wait) => ["StopAcceptingRequests();", .. wait, "", "base.ServerClose();"];
-
-        private string ConcurrencySummary(StepShape step) => (model.Concurrency, step.Name) switch
-        {
-            (ConcurrencyKind.Threading, "ProcessRequest") => "Runs the request on a thread of its own (the Threading mix-in).",
-            (ConcurrencyKind.Threading, "ServerClose") =>
-                "Stops accepting requests, ends waiting request threads, waits for running requests if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
-            (ConcurrencyKind.Forking, "ProcessRequest") => "Hands the request to a child process (the Forking mix-in).",
-            (ConcurrencyKind.Forking, "ServiceActions") => "Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).",
-            (ConcurrencyKind.Forking, "HandleTimeout") => "Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).",
-            (ConcurrencyKind.Forking, "ServerClose") =>
-                "Stops accepting requests, tells spare children to exit, reaps children (waiting for running ones if <see cref=\"BlockOnClose\"/> is set), then closes the server.",
-            (ConcurrencyKind.Async, "ProcessRequest") => "Runs the request as a task (the Async mix-in).",
-            _ => "Stops accepting requests, waits for running requests if <see cref=\"BlockOnClose\"/> is set, then closes the server.",
-        };
     }
 }

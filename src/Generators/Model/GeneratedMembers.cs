@@ -62,10 +62,6 @@ internal sealed record Collision(CollisionKind Kind, string? Key, Location Locat
 /// </summary>
 internal static class GeneratedMembers
 {
-    public const int Threading = 1;
-    public const int Forking = 2;
-    public const int Async = 3;
-
     private const string EndPoint = "global::System.Net.EndPoint";
     private const string HandlerFactory = "global::System.Func<global::SocketServer.BaseRequestHandler>";
 
@@ -92,39 +88,6 @@ internal static class GeneratedMembers
     private static GeneratedParameter Request => new("object", "request");
 
     private static GeneratedParameter ClientAddress => new(EndPoint, "clientAddress", Nullable: true);
-
-    /// <summary>The settings the generated code reads, by concurrency: the name, the type it reads and a declaration that fits.</summary>
-    private static readonly (int Concurrency, string Name, string Type, string Example)[] ReadSettings =
-    [
-        (Threading, "DaemonThreads", "bool", "public bool DaemonThreads => false;"),
-        (Threading, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
-        (Threading, "MaxConnections", "int?", "public int? MaxConnections => 64;"),
-        (Forking, "MaxChildren", "int", "public int MaxChildren => 40;"),
-        (Forking, "SpareChildren", "int", "public int SpareChildren => 2;"),
-        (Forking, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
-        (Async, "BlockOnClose", "bool", "public bool BlockOnClose => true;"),
-        (Async, "MaxConnections", "int?", "public int? MaxConnections => 64;"),
-    ];
-
-    /// <summary>The name of the concurrency mix-in of a <c>Concurrency</c> value.</summary>
-    public static string ConcurrencyName(int concurrency) => concurrency switch
-    {
-        Threading => "Threading",
-        Forking => "Forking",
-        Async => "Async",
-        _ => "Sync",
-    };
-
-    /// <summary>The steps the concurrency mix-in replaces; the generated part overrides them even without user mix-ins.</summary>
-    public static bool ConcurrencyWrites(int concurrency, string step) => (concurrency, step) switch
-    {
-        (Threading or Forking or Async, "ProcessRequest" or "ServerClose") => true,
-        (Forking, "ServiceActions" or "HandleTimeout") => true,
-        _ => false,
-    };
-
-    /// <summary>Whether the generated part overrides <paramref name="step"/>: with user mix-ins every step, else the concurrency mix-in's.</summary>
-    public static bool Overrides(int concurrency, bool hasMixIns, string step) => hasMixIns || ConcurrencyWrites(concurrency, step);
 
     /// <summary>The address parameters of each generated constructor, in the order the generated part writes them.</summary>
     public static ImmutableArray<ImmutableArray<GeneratedParameter>> ConstructorAddresses(bool unix) => unix
@@ -153,7 +116,7 @@ internal static class GeneratedMembers
     private static bool IsServerStep(IMethodSymbol method) =>
         method.ContainingType is { Name: "IServerSteps", ContainingNamespace: { Name: "SocketServer", ContainingNamespace.IsGlobalNamespace: true } };
 
-    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__threading_2</c>).</summary>
+    /// <summary>A name for a private generated field that no member the user declared has: the preferred one, else numbered (<c>__mixIn0_2</c>).</summary>
     public static string UniqueName(string preferred, ICollection<string> taken)
     {
         string name = preferred;
@@ -171,8 +134,12 @@ internal static class GeneratedMembers
     /// settings the generated code reads declared with a type or kind it cannot read.
     /// </summary>
     public static ImmutableArray<Collision> Find(
-        INamedTypeSymbol server, Compilation compilation, bool unix, int concurrency, bool hasHandler, bool hasMixIns, CancellationToken cancellationToken)
+        INamedTypeSymbol server, Compilation compilation, bool unix, MixInChain chain, bool hasHandler, CancellationToken cancellationToken)
     {
+        bool hasMixIns = chain.MixIns.Length > 0;
+        string concurrencyName = chain.ConcurrencyMixIn?.Name is { } mixInName
+            ? (mixInName.EndsWith("MixIn", System.StringComparison.Ordinal) ? mixInName.Substring(0, mixInName.Length - 5) : mixInName) + " mix-in"
+            : "concurrency mix-in";
         var collisions = ImmutableArray.CreateBuilder<Collision>();
         string name = server.Name;
 
@@ -212,7 +179,7 @@ internal static class GeneratedMembers
 
         foreach (StepShape step in Steps)
         {
-            if (!Overrides(concurrency, hasMixIns, step.Name))
+            if (!chain.OverriddenSteps.Contains(step.Name))
             {
                 continue;
             }
@@ -224,7 +191,7 @@ internal static class GeneratedMembers
                     continue;
                 }
 
-                collisions.Add(hasMixIns
+                collisions.Add(chain.HasUserMixIns
                     ? new Collision(
                         CollisionKind.Step,
                         StepKey(step.Name),
@@ -237,8 +204,8 @@ internal static class GeneratedMembers
                         StepKey(step.Name),
                         location,
                         Quoted(member),
-                        "the override of " + step.Name + " that the generator writes for '" + name + "' (the " + ConcurrencyName(concurrency) + " mix-in's version of the step)",
-                        "remove yours; to change the step, override " + step.Name + " in a ServerMixIn listed in [SocketServer(...)], whose base call reaches the " + ConcurrencyName(concurrency) + " mix-in's version"));
+                        "the override of " + step.Name + " that the generator writes for '" + name + "' (the " + concurrencyName + "'s version of the step)",
+                        "remove yours; to change the step, override " + step.Name + " in a ServerMixIn listed in [SocketServer(...)], whose base call reaches the " + concurrencyName + "'s version"));
             }
         }
 
@@ -260,37 +227,39 @@ internal static class GeneratedMembers
             }
         }
 
-        foreach ((int settingConcurrency, string setting, string type, string example) in ReadSettings)
+        foreach (ISymbol setting in chain.Settings)
         {
-            ImmutableArray<ISymbol> declared = server.GetMembers(setting);
-
-            // MaxConnections is read only by the generated ConcurrentRequestLimit, which a user's replaces.
-            bool unread = setting == "MaxConnections" && !server.GetMembers("ConcurrentRequestLimit").IsEmpty;
-            if (settingConcurrency != concurrency || unread || declared.IsEmpty || declared.Any(m => m.IsImplicitlyDeclared)
-                || declared.Any(m => Reads(m, type, compilation)) || UserLocation(declared[0]) is not { } location)
+            ImmutableArray<ISymbol> declared = server.GetMembers(setting.Name);
+            if (declared.IsEmpty || declared.Any(m => m.IsImplicitlyDeclared) || UserLocation(declared[0]) is not { } location)
             {
                 continue;
             }
 
-            collisions.Add(new Collision(
-                CollisionKind.Setting,
-                null,
-                location,
-                Quoted(declared[0]),
-                "the " + ConcurrencyName(concurrency) + " mix-in's code that the generator writes for '" + name + "', which reads " + setting + " as '" + type + "'",
-                "declare it as a readable property or field of that type, e.g. '" + example + "'"));
-        }
-
-        if (concurrency == Threading && server.GetMembers("CreateRequestThread") is { IsEmpty: false } hooks
-            && !hooks.Any(m => m.IsImplicitlyDeclared || CreatesThreads(m, compilation)) && UserLocation(hooks[0]) is { } hookLocation)
-        {
-            collisions.Add(new Collision(
-                CollisionKind.Setting,
-                null,
-                hookLocation,
-                Quoted(hooks[0]),
-                "the Threading mix-in's code that the generator writes for '" + name + "', which calls CreateRequestThread(body) to create each request thread",
-                "declare it as a method that takes the thread's body and returns the thread, e.g. 'System.Threading.Thread CreateRequestThread(System.Threading.ThreadStart body) => new(body);', or rename yours"));
+            string mixIn = chain.MixIns.FirstOrDefault(m => Declares(m, setting.ContainingType))?.Name ?? "its mix-in";
+            string settingsType = setting.ContainingType.Name;
+            if (setting is IPropertySymbol property && !declared.Any(m => Reads(m, property.Type, compilation)))
+            {
+                string type = property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                collisions.Add(new Collision(
+                    CollisionKind.Setting,
+                    null,
+                    location,
+                    Quoted(declared[0]),
+                    "the " + settingsType + "." + setting.Name + " that the generator implements for '" + name + "' from yours, for " + mixIn + ", which reads it as '" + type + "'",
+                    "declare it as a readable property or field of that type, e.g. 'public " + type + " " + setting.Name + " { get; set; }'"));
+            }
+            else if (setting is IMethodSymbol method && !declared.Any(m => Implements(m, method)))
+            {
+                string signature = "public " + method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + method.Name + "("
+                    + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + ")";
+                collisions.Add(new Collision(
+                    CollisionKind.Setting,
+                    null,
+                    location,
+                    Quoted(declared[0]),
+                    "the " + settingsType + "." + method.Name + " that " + mixIn + " calls on '" + name + "', which only a public method of the same signature replaces",
+                    "declare it as '" + signature + "' (for example returning a thread with a stack size of your own), or rename yours"));
+            }
         }
 
         return collisions.ToImmutable();
@@ -303,7 +272,7 @@ internal static class GeneratedMembers
             actual.RefKind == RefKind.None && actual.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == generated.Type).All(same => same);
 
     /// <summary>Whether generated code can read <paramref name="member"/> as a <paramref name="type"/>: a readable property or a field whose type converts implicitly.</summary>
-    private static bool Reads(ISymbol member, string type, Compilation compilation)
+    private static bool Reads(ISymbol member, ITypeSymbol type, Compilation compilation)
     {
         ITypeSymbol? declared = member switch
         {
@@ -321,39 +290,29 @@ internal static class GeneratedMembers
             return true; // the compiler already reports the unknown type
         }
 
-        ITypeSymbol required = type switch
-        {
-            "bool" => compilation.GetSpecialType(SpecialType.System_Boolean),
-            "int" => compilation.GetSpecialType(SpecialType.System_Int32),
-            _ => compilation.GetSpecialType(SpecialType.System_Nullable_T).Construct(compilation.GetSpecialType(SpecialType.System_Int32)),
-        };
-        return compilation.ClassifyCommonConversion(declared, required).IsImplicit;
+        return compilation.ClassifyCommonConversion(declared, type).IsImplicit;
     }
 
-    /// <summary>Whether <paramref name="member"/> converts to the <c>Func&lt;ThreadStart, Thread&gt;</c> the Threading mix-in calls.</summary>
-    private static bool CreatesThreads(ISymbol member, Compilation compilation)
+    /// <summary>Whether <paramref name="member"/> implements the settings method <paramref name="setting"/> implicitly: public, same parameter and return types.</summary>
+    private static bool Implements(ISymbol member, IMethodSymbol setting) =>
+        member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsGenericMethod: false } method
+        && method.Parameters.Length == setting.Parameters.Length
+        && method.Parameters.Zip(setting.Parameters, (a, b) => a.RefKind == b.RefKind && SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(same => same)
+        && (method.ReturnType.TypeKind == TypeKind.Error || SymbolEqualityComparer.Default.Equals(method.ReturnType, setting.ReturnType));
+
+    /// <summary>Whether <paramref name="mixIn"/>'s settings are (or extend) <paramref name="settings"/>.</summary>
+    private static bool Declares(INamedTypeSymbol mixIn, INamedTypeSymbol settings)
     {
-        INamedTypeSymbol? thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        INamedTypeSymbol? threadStart = compilation.GetTypeByMetadataName("System.Threading.ThreadStart");
-        INamedTypeSymbol? func = compilation.GetTypeByMetadataName("System.Func`2");
-        if (thread is null || threadStart is null || func is null)
+        for (INamedTypeSymbol? type = mixIn; type is not null; type = type.BaseType)
         {
-            return true;
+            if (type.TypeArguments.Length == 1 && type.TypeArguments[0] is INamedTypeSymbol argument
+                && (SymbolEqualityComparer.Default.Equals(argument, settings) || argument.AllInterfaces.Contains(settings, SymbolEqualityComparer.Default)))
+            {
+                return true;
+            }
         }
 
-        return member switch
-        {
-            IMethodSymbol { IsGenericMethod: false, Parameters.Length: 1 } method =>
-                method.Parameters[0].RefKind == RefKind.None
-                && compilation.ClassifyCommonConversion(threadStart, method.Parameters[0].Type).IsIdentity
-                && (compilation.ClassifyCommonConversion(method.ReturnType, thread) is { IsIdentity: true } or { IsReference: true, IsImplicit: true }),
-            IPropertySymbol { GetMethod: not null, Parameters.Length: 0 } property => Converts(property.Type),
-            IFieldSymbol field => Converts(field.Type),
-            _ => false,
-        };
-
-        bool Converts(ITypeSymbol type) =>
-            type.TypeKind == TypeKind.Error || compilation.ClassifyCommonConversion(type, func.Construct(threadStart, thread)).IsImplicit;
+        return false;
     }
 
     /// <summary>Where the user declared <paramref name="member"/>: its name in source, or <see langword="null"/> for metadata.</summary>

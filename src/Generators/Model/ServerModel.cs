@@ -9,15 +9,6 @@ internal enum TransportKind
     UnixDatagram = 3,
 }
 
-/// <summary>The concurrency mix-ins, with the runtime enum's values.</summary>
-internal enum ConcurrencyKind
-{
-    Sync = 0,
-    Threading = 1,
-    Forking = 2,
-    Async = 3,
-}
-
 /// <summary>
 /// Everything the emitter needs to write one composed server type: plain strings, numbers and arrays of
 /// them. No Roslyn object lives here, so the incremental pipeline can cache it across edits.
@@ -27,27 +18,29 @@ internal enum ConcurrencyKind
 /// <param name="ContainingTypes">The types it is nested in, outermost first.</param>
 /// <param name="Declaration">How the type itself is declared.</param>
 /// <param name="Transport">The transport argument.</param>
-/// <param name="Concurrency">The concurrency argument.</param>
 /// <param name="Handler">The handler type, or <see langword="null"/>.</param>
-/// <param name="MixIns">The user mix-ins, outermost first.</param>
+/// <param name="MixIns">The mix-ins, outermost first: the user's, then the one the concurrency names.</param>
+/// <param name="Steps">The steps some mix-in overrides, which the generated part routes through the mix-ins.</param>
+/// <param name="SettingsInterfaces">The mix-ins' settings interfaces, which the server implements.</param>
+/// <param name="Settings">The settings properties of those interfaces.</param>
 /// <param name="UserMembers">The names of the mix-in settings the user declared in the partial class; the generator leaves those to the user.</param>
 /// <param name="SkippedMembers">
 /// The generated constructors and step overrides a user declaration collides with (keys of <see cref="GeneratedMembers"/>):
 /// the generator leaves them out so that the only error is SSA008's, at the user's declaration.
 /// </param>
-/// <param name="ConcurrencyField">The name of the private field that holds the concurrency mix-in's helper: one no user member has.</param>
 internal sealed record ServerModel(
     string HintName,
     string Namespace,
     EquatableArray<TypeDeclarationModel> ContainingTypes,
     TypeDeclarationModel Declaration,
     TransportKind Transport,
-    ConcurrencyKind Concurrency,
     TypeReference? Handler,
     EquatableArray<MixInModel> MixIns,
+    EquatableArray<string> Steps,
+    EquatableArray<string> SettingsInterfaces,
+    EquatableArray<SettingModel> Settings,
     EquatableArray<string> UserMembers,
-    EquatableArray<string> SkippedMembers,
-    string ConcurrencyField);
+    EquatableArray<string> SkippedMembers);
 
 /// <summary>A type declaration as the generated partial must repeat it.</summary>
 /// <param name="Keyword">The declaration keyword, e.g. <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
@@ -84,3 +77,15 @@ internal sealed record TypeReference(string Code, string Cref);
 /// expose a type less accessible than itself).
 /// </param>
 internal sealed record MixInModel(TypeReference Type, string FieldName, string PropertyName, string PropertyAccessibility);
+
+/// <summary>A settings property a mix-in declares, as the composed server implements it.</summary>
+/// <param name="Name">The property's name.</param>
+/// <param name="Type">Its type, fully qualified.</param>
+/// <param name="Default">The initializer from <c>[SettingDefault]</c>, or <see langword="null"/>.</param>
+/// <param name="Interface">The interface that declares it, fully qualified.</param>
+/// <param name="Cref">The property in a documentation reference.</param>
+/// <param name="UserDeclared">
+/// Whether the user's partial class declares a member of that name: the server then implements the setting explicitly
+/// by reading the user's member, and declares no property of its own.
+/// </param>
+internal sealed record SettingModel(string Name, string Type, string? Default, string Interface, string Cref, bool UserDeclared);

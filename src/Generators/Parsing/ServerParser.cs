@@ -17,25 +17,45 @@ namespace SocketServer.Generators.Parsing;
 /// </summary>
 internal static class ServerParser
 {
-    /// <summary>Mix-in settings the user may declare in the partial class to take them over from the generator.</summary>
-    private static readonly string[] UserOverridableMembers = ["DaemonThreads", "BlockOnClose", "MaxChildren", "SpareChildren", "CreateRequestThread", "MaxConnections", "ConcurrentRequestLimit", "ActiveChildren", "CollectChildren"];
+    public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1
+            ? Read(type, context.Attributes[0], context.SemanticModel.Compilation, cancellationToken, out _)
+            : null;
 
-    public static ServerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>Why the generator refuses the declaration, or <see langword="null"/> when it composes it.</summary>
+    internal static Refusal? RefusalOf(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
+        _ = Read(type, attribute, compilation, cancellationToken, out Refusal? refusal);
+        return refusal;
+    }
+
+    private static ServerModel? Read(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out Refusal? refusal)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        refusal = !IsClassWithParts(type) ? Refusal.NotComposableClass
+            : !IsPartialThroughout(type, cancellationToken) ? Refusal.NotPartial
+            : AttributeCount(type, attribute.AttributeClass) != 1 ? Refusal.AttributeRepeated
+            : null;
+        if (refusal is not null)
         {
             return null;
         }
 
-        Compilation compilation = context.SemanticModel.Compilation;
-        AttributeData attribute = context.Attributes[0];
-        cancellationToken.ThrowIfCancellationRequested();
-
-        if (!IsComposableClass(type, cancellationToken)
-            || AttributeCount(type, attribute.AttributeClass) != 1
-            || !TryReadArguments(attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixInArguments)
-            || !HasExpectedBase(type, compilation, transport))
+        refusal = ReadArguments(attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixInArguments);
+        if (refusal is not null)
         {
+            return null;
+        }
+
+        if (MixInChain.Concurrency(compilation, concurrency) is not { } concurrencyMember)
+        {
+            refusal = Refusal.UnknownConcurrency;
+            return null;
+        }
+
+        if (!HasExpectedBase(type, compilation, transport))
+        {
+            refusal = Refusal.UnexpectedBase;
             return null;
         }
 
@@ -43,6 +63,7 @@ internal static class ServerParser
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
             || (syntax.ArgumentList?.Arguments.Count(a => a.NameEquals is not null) ?? 0) != attribute.NamedArguments.Length)
         {
+            refusal = Refusal.UnknownNamedArgument;
             return null;
         }
 
@@ -51,12 +72,14 @@ internal static class ServerParser
         {
             if (named.Key != "Handler")
             {
+                refusal = Refusal.UnknownNamedArgument;
                 return null;
             }
 
             if (named.Value.Kind != TypedConstantKind.Type || named.Value.Value is not INamedTypeSymbol handlerType
                 || !IsCreatable(handlerType, RuntimeTypeNames.BaseRequestHandler, type, compilation))
             {
+                refusal = Refusal.HandlerNotCreatable;
                 return null;
             }
 
@@ -64,24 +87,33 @@ internal static class ServerParser
         }
 
         var taken = new HashSet<string>(type.MemberNames);
-        EquatableArray<MixInModel>? mixIns = ReadMixIns(mixInArguments, type, compilation, taken);
-        if (mixIns is null)
+        List<INamedTypeSymbol>? mixInTypes = ReadMixIns(mixInArguments, type, compilation, out refusal);
+        if (mixInTypes is null)
         {
             return null;
         }
+
+        MixInChain chain = MixInChain.Create(mixInTypes, concurrencyMember.MixIn);
 
         // A primary constructor cannot be composed; a constructor or step the user declared too is left to the user. SSA008 says so.
         ImmutableArray<Collision> collisions = GeneratedMembers.Find(
-            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, (int)concurrency, handler is not null, mixIns.Value.Count > 0, cancellationToken);
+            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, chain, handler is not null, cancellationToken);
         if (collisions.Any(c => c.Kind == CollisionKind.PrimaryConstructor))
         {
+            refusal = Refusal.PrimaryConstructor;
             return null;
         }
 
-        string concurrencyField = GeneratedMembers.UniqueName("__" + GeneratedMembers.ConcurrencyName((int)concurrency).ToLowerInvariant(), taken);
-
-        var userMembers = UserOverridableMembers.Concat(mixIns.Value.Select(m => m.PropertyName))
-            .Where(name => type.GetMembers(name).Length > 0)
+        EquatableArray<MixInModel> mixIns = Describe(chain.MixIns, type, taken);
+        var userMembers = mixIns.Select(m => m.PropertyName).Where(name => type.GetMembers(name).Length > 0).ToImmutableArray();
+        var settings = chain.Settings.OfType<IPropertySymbol>()
+            .Select(p => new SettingModel(
+                Identifier.Escape(p.Name),
+                FullyQualified(p.Type),
+                MixInChain.DefaultCode(p),
+                FullyQualified(p.ContainingType),
+                Reference(p.ContainingType).Cref + "." + p.Name,
+                type.GetMembers(p.Name).Length > 0))
             .ToImmutableArray();
 
         return new ServerModel(
@@ -90,25 +122,40 @@ internal static class ServerParser
             EquatableArray.From(ContainingTypes(type)),
             Describe(type),
             transport,
-            concurrency,
             handler,
-            mixIns.Value,
+            mixIns,
+            new EquatableArray<string>(chain.OverriddenSteps),
+            new EquatableArray<string>(chain.SettingsInterfaces.Select(FullyQualified).ToImmutableArray()),
+            new EquatableArray<SettingModel>(settings),
             new EquatableArray<string>(userMembers),
-            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()),
-            concurrencyField);
+            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()));
     }
 
-    /// <summary>A class the generator can add a partial part to: every declaration of it, and of the types around it, is partial.</summary>
-    private static bool IsComposableClass(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <summary>A class the generator can add a part to: not static, not a record, declared in source, and neither it nor a type around it file-local.</summary>
+    private static bool IsClassWithParts(INamedTypeSymbol type)
     {
-        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsRecord || type.IsFileLocal || type.DeclaringSyntaxReferences.Length == 0)
+        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsRecord || type.DeclaringSyntaxReferences.Length == 0)
         {
             return false;
         }
 
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
         {
-            if (current.IsFileLocal || !AllDeclarationsArePartial(current, cancellationToken))
+            if (current.IsFileLocal)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Every declaration of the class, and of the types around it, is partial.</summary>
+    private static bool IsPartialThroughout(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (!AllDeclarationsArePartial(current, cancellationToken))
             {
                 return false;
             }
@@ -127,37 +174,37 @@ internal static class ServerParser
     private static int AttributeCount(INamedTypeSymbol type, INamedTypeSymbol? attributeClass) =>
         type.GetAttributes().Count(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeClass));
 
-    private static bool TryReadArguments(AttributeData attribute, out TransportKind transport, out ConcurrencyKind concurrency, out ImmutableArray<TypedConstant> mixIns)
+    private static Refusal? ReadArguments(AttributeData attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixIns)
     {
         transport = default;
         concurrency = default;
         mixIns = ImmutableArray<TypedConstant>.Empty;
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        if (attribute.AttributeConstructor is null || arguments.Length is < 2 or > 3 || arguments.Any(a => a.Kind == TypedConstantKind.Error))
+        if (attribute.AttributeConstructor is null || arguments.Length is < 2 or > 3 || arguments.Any(a => a.Kind == TypedConstantKind.Error)
+            || IntArgument(arguments[0]) is not int transportValue || IntArgument(arguments[1]) is not int concurrencyValue)
         {
-            return false;
+            return Refusal.UnreadableArguments;
         }
 
-        if (IntArgument(arguments[0]) is not int transportValue || transportValue is < 0 or > 3
-            || IntArgument(arguments[1]) is not int concurrencyValue || concurrencyValue is < 0 or > 3)
+        if (transportValue < 0 || transportValue >= RuntimeTypeNames.TransportBases.Length)
         {
-            return false;
+            return Refusal.UnknownTransport;
         }
 
         transport = (TransportKind)transportValue;
-        concurrency = (ConcurrencyKind)concurrencyValue;
+        concurrency = concurrencyValue;
         if (arguments.Length == 3)
         {
             // A null list ('null', '(Type[])null', or a typo the parser reads so) has no Values: refuse it.
             if (arguments[2].Kind != TypedConstantKind.Array || arguments[2].IsNull)
             {
-                return false;
+                return Refusal.NullMixInList;
             }
 
             mixIns = arguments[2].Values;
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>
@@ -177,23 +224,49 @@ internal static class ServerParser
     }
 
     /// <summary>
-    /// The user mix-ins, each with a field and a property whose names no user member has (<paramref name="taken"/>, which
-    /// gets the names chosen) unless the user's member is a property or field of the mix-in's type: that one replaces the
-    /// generated property.
+    /// The user mix-ins: creatable <c>ServerMixIn</c> classes, each listed once, none of them a concurrency's mix-in (the
+    /// concurrency argument places that one); <see langword="null"/> when one does not fit.
     /// </summary>
-    private static EquatableArray<MixInModel>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation, HashSet<string> taken)
+    private static List<INamedTypeSymbol>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation, out Refusal? refusal)
     {
-        var mixIns = new List<MixInModel>(arguments.Length);
+        refusal = null;
+        var mixIns = new List<INamedTypeSymbol>(arguments.Length);
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        var names = new HashSet<string>();
+        var concurrencyMixIns = MixInChain.ConcurrencyMembers(compilation).Select(m => m.MixIn).OfType<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (TypedConstant argument in arguments)
         {
-            if (argument.Kind != TypedConstantKind.Type || argument.Value is not INamedTypeSymbol mixIn
-                || !seen.Add(mixIn) || !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation))
+            if (argument.Kind != TypedConstantKind.Type || argument.Value is not INamedTypeSymbol mixIn)
+            {
+                refusal = Refusal.MixInNotCreatable;
+                return null;
+            }
+
+            refusal = !seen.Add(mixIn) ? Refusal.MixInRepeated
+                : concurrencyMixIns.Contains(mixIn) ? Refusal.ConcurrencyMixInListed
+                : !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation) ? Refusal.MixInNotCreatable
+                : null;
+            if (refusal is not null)
             {
                 return null;
             }
 
+            mixIns.Add(mixIn);
+        }
+
+        return mixIns;
+    }
+
+    /// <summary>
+    /// Each mix-in with a field and a property whose names no user member has (<paramref name="taken"/>, which gets the
+    /// names chosen) unless the user's member is a property or field of the mix-in's type: that one replaces the
+    /// generated property.
+    /// </summary>
+    private static EquatableArray<MixInModel> Describe(ImmutableArray<INamedTypeSymbol> chain, INamedTypeSymbol server, HashSet<string> taken)
+    {
+        var mixIns = new List<MixInModel>(chain.Length);
+        var names = new HashSet<string>();
+        foreach (INamedTypeSymbol mixIn in chain)
+        {
             string property = mixIn.Name;
             for (int suffix = 2; names.Contains(property) || !FreeOrExposes(server, property, mixIn); suffix++)
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -37,7 +36,7 @@ namespace SocketServer;
 /// nothing there (the program runs again in every child, calls included, and would otherwise multiply).
 /// </para>
 /// </remarks>
-public sealed partial class ForkingMixIn
+public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
 {
     /// <summary>Python's <c>ForkingMixIn.max_children</c>: 40.</summary>
     public const int DefaultMaxChildren = 40;
@@ -78,9 +77,7 @@ public sealed partial class ForkingMixIn
 
     /// <summary>
     /// The process ids of children running a request; <see langword="null"/> before the first request.
-    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
     /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
     public IReadOnlyCollection<int>? ActiveChildren
     {
         get
@@ -97,10 +94,8 @@ public sealed partial class ForkingMixIn
     /// A child that ended other than by returning 0 or 1 (killed by a signal, crashed) is reported to the server's
     /// <c>HandleError</c> with a <see cref="ChildProcessException"/>. Only children this server started are reaped; in a
     /// child process there are none (a child never starts a child), so it does nothing there.
-    /// Called by the generated code of a composed server, which exposes it as the server's own member of the same name; use that one.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
-    [EditorBrowsable(EditorBrowsableState.Never)]
     public void CollectChildren(bool blocking = false)
     {
         if (blocking)
@@ -150,12 +145,10 @@ public sealed partial class ForkingMixIn
     /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
     /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting. In a child process it
     /// does nothing: a child never starts a child.
-    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void ServiceActions(BaseServer server, int spareChildren)
+    internal void ServiceActions(BaseServer server, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
         CollectChildren();
@@ -168,7 +161,6 @@ public sealed partial class ForkingMixIn
     /// <summary>
     /// Hands the request to a child (a spare, or one started now), then closes the parent's copy with
     /// <c>CloseRequest</c>. When <paramref name="maxChildren"/> children are running, first waits for one to finish.
-    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
@@ -180,9 +172,8 @@ public sealed partial class ForkingMixIn
     /// <exception cref="InvalidOperationException">
     /// Called in a child process, whose server serves the one request handed to it and never starts a child.
     /// </exception>
-    [EditorBrowsable(EditorBrowsableState.Never)]
     [SupportedOSPlatform("linux")]
-    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
+    internal void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(request);
@@ -230,11 +221,9 @@ public sealed partial class ForkingMixIn
     /// servers stop (their <c>StoppingToken</c> fires) — ends spares that do not exit within a few seconds, then reaps
     /// children, waiting for running ones if <paramref name="blocking"/> (the server's <c>BlockOnClose</c>). In a child
     /// process there is nothing to close.
-    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="blocking">Whether to wait for running children.</param>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void ServerClose(bool blocking)
+    internal void ServerClose(bool blocking)
     {
         Child[] spares;
         lock (_gate)
@@ -261,6 +250,36 @@ public sealed partial class ForkingMixIn
         }
 
         CollectChildren(blocking);
+    }
+
+    /// <summary>Python's <c>ForkingMixIn.timeout</c>: the server's <see cref="BaseServer.Timeout"/> starts at <see cref="DefaultTimeout"/>.</summary>
+    protected override void OnAttached() => Server.Timeout = DefaultTimeout;
+
+    /// <summary>Hands the request to a child process, waiting first while the server's <see cref="IForkingSettings.MaxChildren"/> run.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    [SupportedOSPlatform("linux")]
+    public override void ProcessRequest(object request, EndPoint? clientAddress)
+    {
+        IForkingSettings settings = Settings;
+        ProcessRequest(Server, request, clientAddress, settings.MaxChildren, settings.SpareChildren);
+    }
+
+    /// <summary>Reaps children that have exited and keeps spare children started (replaces the base step, as in Python).</summary>
+    public override void ServiceActions() => ServiceActions(Server, Settings.SpareChildren);
+
+    /// <summary>Reaps children that have exited (replaces the base step, as in Python).</summary>
+    public override void HandleTimeout() => CollectChildren(blocking: false);
+
+    /// <summary>
+    /// Stops accepting requests, tells spare children to exit, reaps children (waiting for running ones if the server's
+    /// <see cref="IForkingSettings.BlockOnClose"/> is set), then passes the step on (the transport closes).
+    /// </summary>
+    public override void ServerClose()
+    {
+        StopAcceptingRequests();
+        ServerClose(blocking: Settings.BlockOnClose);
+        base.ServerClose();
     }
 
     private static (byte[] Payload, Socket[] Descriptors) Describe(BaseServer server, object request, EndPoint? clientAddress) => request switch
@@ -301,4 +320,23 @@ public sealed partial class ForkingMixIn
 
         return true;
     }
+}
+
+/// <summary>The settings of <see cref="ForkingMixIn"/>, which a Forking server implements (Python's class attributes).</summary>
+public interface IForkingSettings
+{
+    /// <summary>How many child processes may run at once; the serving loop waits for one to finish when the limit is reached. 40 by default, as in Python.</summary>
+    [SettingDefault(ForkingMixIn.DefaultMaxChildren)]
+    int MaxChildren { get; }
+
+    /// <summary>
+    /// How many started children wait for a request, so a request does not wait for a process to start; each still serves one
+    /// request and exits. 2 by default (see <see cref="ForkingMixIn.DefaultSpareChildren"/>); 0 starts a child per request.
+    /// </summary>
+    [SettingDefault(ForkingMixIn.DefaultSpareChildren)]
+    int SpareChildren { get; }
+
+    /// <summary>Whether <c>ServerClose</c> waits for running children. <see langword="true"/> by default, as in Python.</summary>
+    [SettingDefault(true)]
+    bool BlockOnClose { get; }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,7 +14,7 @@ namespace SocketServer;
 /// request (<see cref="BaseServer.RunRequestAsync"/>). Handlers receive the server's <see cref="BaseServer.StoppingToken"/>; a request that ends with an
 /// <see cref="OperationCanceledException"/> because the server stopped is not reported to <c>HandleError</c>.
 /// </summary>
-public sealed class AsyncMixIn
+public sealed class AsyncMixIn : ServerMixIn<IAsyncSettings>
 {
     private readonly object _gate = new();
     private int _running;
@@ -23,22 +22,34 @@ public sealed class AsyncMixIn
     /// <summary>How many requests are running.</summary>
     public int RunningRequests => Volatile.Read(ref _running);
 
-    /// <summary>Starts the request as a task on the thread pool and returns at once. Called by the generated code of a composed server; not for use in your code.</summary>
-    /// <param name="server">The composed server.</param>
+    /// <summary>Starts the request as a task on the thread pool and returns at once.</summary>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress)
+    public override void ProcessRequest(object request, EndPoint? clientAddress)
     {
-        ArgumentNullException.ThrowIfNull(server);
+        BaseServer server = Server;
         Interlocked.Increment(ref _running);
 
         // On the thread pool, so even a synchronous handler never runs on the serving loop.
         _ = Task.Run(() => RunAsync(server, request, clientAddress));
     }
 
-    /// <summary>Waits until no request runs (the composed server's <c>ServerClose</c> calls it when <c>BlockOnClose</c> is set). Called by the generated code of a composed server; not for use in your code.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
+    /// <summary>
+    /// Stops accepting requests, waits for running requests if the server's <see cref="IAsyncSettings.BlockOnClose"/>
+    /// is set, then passes the step on (the transport closes).
+    /// </summary>
+    public override void ServerClose()
+    {
+        StopAcceptingRequests();
+        if (Settings.BlockOnClose)
+        {
+            WaitForRequests();
+        }
+
+        base.ServerClose();
+    }
+
+    /// <summary>Waits until no request runs.</summary>
     public void WaitForRequests()
     {
         lock (_gate)
@@ -67,4 +78,12 @@ public sealed class AsyncMixIn
             }
         }
     }
+}
+
+/// <summary>The settings of <see cref="AsyncMixIn"/>, which an Async server implements.</summary>
+public interface IAsyncSettings : IConnectionLimitSettings
+{
+    /// <summary>Whether <c>ServerClose</c> waits for running requests. <see langword="true"/> by default.</summary>
+    [SettingDefault(true)]
+    bool BlockOnClose { get; }
 }

@@ -127,7 +127,22 @@ public abstract class ServerMixIn : IServerSteps
 
         _server = server;
         _next = next;
+        OnAttached();
     }
+
+    /// <summary>
+    /// Runs once the mix-in belongs to its server, in the server's constructor before it binds: the place to set a
+    /// server property the mix-in changes (the Forking mix-in sets <see cref="BaseServer.Timeout"/>).
+    /// </summary>
+    protected virtual void OnAttached()
+    {
+    }
+
+    /// <summary>
+    /// Stops the server taking requests (a stream server closes its listener) without closing it: what a mix-in that
+    /// waits for running requests in <see cref="ServerClose"/> does first, before it waits and passes the step on.
+    /// </summary>
+    protected void StopAcceptingRequests() => Server.StopAcceptingFromMixIn();
 
     /// <inheritdoc/>
     public virtual void ServerBind() => Next.ServerBind();

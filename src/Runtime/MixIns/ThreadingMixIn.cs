@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Threading;
@@ -9,10 +8,9 @@ using SocketServer.Internal;
 namespace SocketServer;
 
 /// <summary>
-/// The behaviour of Python's <c>socketserver.ThreadingMixIn</c>, for a server type composed with it: each
-/// request runs on a thread of its own, and closing the server waits for those requests. A composed server (such
-/// as <see cref="ThreadingTcpServer"/>) holds one instance and calls it from its <c>ProcessRequest</c> and
-/// <c>ServerClose</c>; you rarely use it directly.
+/// Python's <c>socketserver.ThreadingMixIn</c>: each request runs on a thread of its own, and closing the server
+/// waits for those requests. It is an ordinary mix-in (<see cref="Concurrency.Threading"/> names it): it overrides
+/// <c>ProcessRequest</c> and <c>ServerClose</c> and reads <see cref="IThreadingSettings"/> from its server at call time.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,7 +26,7 @@ namespace SocketServer;
 /// </para>
 /// <para>A waiting thread is a background thread: it never keeps the process alive. <c>ServerClose</c> ends them.</para>
 /// </remarks>
-public sealed class ThreadingMixIn
+public sealed class ThreadingMixIn : ServerMixIn<IThreadingSettings>
 {
     /// <summary>How long a request thread waits for another request before it ends: five seconds.</summary>
     public static readonly TimeSpan IdleThreadTimeout = TimeSpan.FromSeconds(5);
@@ -59,7 +57,6 @@ public sealed class ThreadingMixIn
     /// <paramref name="createThread"/> — through <see cref="BaseServer.RunRequest"/>: <see cref="BaseServer.FinishRequest"/>,
     /// then <see cref="BaseServer.HandleError"/> if that threw, then always <see cref="BaseServer.ShutdownRequest"/>.
     /// Nothing escapes the thread.
-    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request from <see cref="BaseServer.GetRequest"/>.</param>
@@ -76,8 +73,7 @@ public sealed class ThreadingMixIn
     /// Creating or starting a thread failed; the caller (the serving loop) runs <c>HandleError</c> and
     /// <c>ShutdownRequest</c>, and the request is not left behind for <see cref="JoinThreads"/>.
     /// </exception>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, bool daemonThreads, Func<ThreadStart, Thread> createThread)
+    internal void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, bool daemonThreads, Func<ThreadStart, Thread> createThread)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(createThread);
@@ -127,6 +123,30 @@ public sealed class ThreadingMixIn
     }
 
     /// <summary>
+    /// Runs the request on a thread of its own (a waiting request thread, or one from the server's
+    /// <see cref="IThreadingSettings.CreateRequestThread"/>), as a background thread if the server's
+    /// <see cref="IThreadingSettings.DaemonThreads"/> says so.
+    /// </summary>
+    /// <param name="request">The request from <see cref="BaseServer.GetRequest"/>.</param>
+    /// <param name="clientAddress">The client's address.</param>
+    public override void ProcessRequest(object request, EndPoint? clientAddress)
+    {
+        IThreadingSettings settings = Settings;
+        ProcessRequest(Server, request, clientAddress, settings.DaemonThreads, settings.CreateRequestThread);
+    }
+
+    /// <summary>
+    /// Stops accepting requests, ends waiting request threads, waits for running requests if the server's
+    /// <see cref="IThreadingSettings.BlockOnClose"/> is set, then passes the step on (the transport closes).
+    /// </summary>
+    public override void ServerClose()
+    {
+        StopAcceptingRequests();
+        ServerClose(blocking: Settings.BlockOnClose);
+        base.ServerClose();
+    }
+
+    /// <summary>
     /// Waits for every request running with <c>DaemonThreads</c> = <see langword="false"/> when it is called to
     /// finish. A request thread that closes its own server does not wait for itself.
     /// </summary>
@@ -149,11 +169,9 @@ public sealed class ThreadingMixIn
     /// The composed server's <c>ServerClose</c> step for this mix-in: ends the waiting request threads, and with
     /// <paramref name="blocking"/> (the server's <c>BlockOnClose</c>) waits for running requests as
     /// <see cref="JoinThreads"/> does. Threads that finish a request after this end instead of waiting for another.
-    /// Called by the generated code of a composed server; not for use in your code.
     /// </summary>
     /// <param name="blocking">Whether to wait for running non-daemon requests.</param>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void ServerClose(bool blocking)
+    internal void ServerClose(bool blocking)
     {
         RequestThread[] waiting;
         lock (_gate)
@@ -315,4 +333,28 @@ public sealed class ThreadingMixIn
             }
         }
     }
+}
+
+/// <summary>The settings of <see cref="ThreadingMixIn"/>, which a Threading server implements (Python's class attributes).</summary>
+public interface IThreadingSettings : IConnectionLimitSettings
+{
+    /// <summary>
+    /// Whether request threads are background threads, which do not keep the process alive and are not waited for by
+    /// <c>ServerClose</c>. <see langword="false"/> by default, as in Python: decide it for your server.
+    /// </summary>
+    bool DaemonThreads { get; }
+
+    /// <summary>Whether <c>ServerClose</c> waits for running (non-daemon) request threads. <see langword="true"/> by default, as in Python.</summary>
+    [SettingDefault(true)]
+    bool BlockOnClose { get; }
+
+    /// <summary>
+    /// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has
+    /// no name and starts it; the thread runs the request, then later ones, with <see cref="Thread.IsBackground"/>
+    /// set from <see cref="DaemonThreads"/> for each. Declare a public method of this signature in your server to set a
+    /// stack size or a name.
+    /// </summary>
+    /// <param name="body">What the thread runs.</param>
+    /// <returns>An unstarted thread.</returns>
+    Thread CreateRequestThread(ThreadStart body) => new(body);
 }

@@ -23,10 +23,13 @@ public abstract partial class BaseServer
     /// <summary>
     /// The most requests handled at once, or <see langword="null"/> (the default) for no limit. At the limit the serving
     /// loop stops taking requests until one ends: new connections wait in the listen backlog (up to
-    /// <see cref="RequestQueueSize"/>), new datagrams in the socket's receive buffer. Threading and Async servers
-    /// generate a <c>MaxConnections</c> setting that overrides this.
+    /// <see cref="RequestQueueSize"/>), new datagrams in the socket's receive buffer. By default the server's
+    /// <see cref="IConnectionLimitSettings.MaxConnections"/>, for a server composed with a mix-in that offers it (Threading, Async).
     /// </summary>
-    protected virtual int? ConcurrentRequestLimit => null;
+    protected virtual int? ConcurrentRequestLimit => (this as IConnectionLimitSettings)?.MaxConnections;
+
+    /// <summary>Lets <see cref="ServerMixIn"/> stop the server accepting requests (a protected step) on a mix-in's behalf.</summary>
+    internal void StopAcceptingFromMixIn() => StopAcceptingRequests();
 
     /// <summary>
     /// Whether the loop may take a request now: not at <see cref="ConcurrentRequestLimit"/>, not pausing after a failed

@@ -86,11 +86,14 @@ public enum Concurrency
     Sync,
 
     /// <summary>On a thread of its own per request (finished request threads are reused, see <see cref="ThreadingMixIn"/>): Python's <c>ThreadingMixIn</c>.</summary>
+    [ConcurrencyMixIn(typeof(ThreadingMixIn))]
     Threading,
 
     /// <summary>In a child process per request: Python's <c>ForkingMixIn</c> (see <see cref="ForkingMixIn"/> for its status).</summary>
+    [ConcurrencyMixIn(typeof(ForkingMixIn))]
     Forking,
 
     /// <summary>As an asynchronous task per request, without a thread each (see <see cref="AsyncMixIn"/> for its status).</summary>
+    [ConcurrencyMixIn(typeof(AsyncMixIn))]
     Async,
 }

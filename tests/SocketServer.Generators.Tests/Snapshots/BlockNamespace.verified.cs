@@ -4,9 +4,9 @@
 
 namespace Shop.Inner
 {
-    internal partial class Server : global::SocketServer.UdpServer
+    internal partial class Server : global::SocketServer.UdpServer, global::SocketServer.IServerSteps, global::SocketServer.IThreadingSettings
     {
-        private readonly global::SocketServer.ThreadingMixIn __threading = new();
+        private readonly global::SocketServer.ThreadingMixIn __mixIn0 = new();
 
         /// <summary>
         /// Creates the server on an address and, unless <paramref name="bindAndActivate"/> is <see langword="false"/>, binds and activates it.
@@ -17,8 +17,13 @@ namespace Shop.Inner
         /// <exception cref="global::System.Net.Sockets.SocketException">Binding or listening failed; the server is closed and the message says why.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public Server(global::System.Net.EndPoint serverAddress, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
-            : base(serverAddress, requestHandlerFactory, bindAndActivate)
+            : base(serverAddress, requestHandlerFactory, bindAndActivate: false)
         {
+            __mixIn0.AttachTo(this, this);
+            if (bindAndActivate)
+            {
+                BindAndActivate();
+            }
         }
 
         /// <summary>
@@ -31,57 +36,68 @@ namespace Shop.Inner
         /// <exception cref="global::System.Net.Sockets.SocketException">Binding or listening failed; the server is closed and the message says why.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public Server(string host, int port, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
-            : base(host, port, requestHandlerFactory, bindAndActivate)
+            : base(host, port, requestHandlerFactory, bindAndActivate: false)
         {
+            __mixIn0.AttachTo(this, this);
+            if (bindAndActivate)
+            {
+                BindAndActivate();
+            }
         }
 
-        /// <summary>
-        /// Whether request threads are background threads, which do not keep the process alive and are not waited for by
-        /// <see cref="ServerClose"/>. <see langword="false"/> by default, as in Python: decide it for your server.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IThreadingSettings.DaemonThreads"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool DaemonThreads { get; set; }
 
-        /// <summary>
-        /// Whether <see cref="ServerClose"/> waits for running (non-daemon) request threads. <see langword="true"/> by default, as in Python.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IThreadingSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>
-        /// The most requests handled at once (for a stream server, open connections), or <see langword="null"/> (the default) for no
-        /// limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new
-        /// datagrams in the socket's receive buffer; none is refused or lost by the server.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IConnectionLimitSettings.MaxConnections"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual int? MaxConnections { get; set; }
 
-        /// <inheritdoc/>
+        /// <summary>This server's <see cref="global::SocketServer.ThreadingMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected override int? ConcurrentRequestLimit => MaxConnections;
+        public global::SocketServer.ThreadingMixIn ThreadingMixIn => __mixIn0;
 
-        /// <summary>Runs the request on a thread of its own (the Threading mix-in).</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
+        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.ProcessRequest(request, clientAddress);
 
-        /// <summary>Stops accepting requests, ends waiting request threads, waits for running requests if <see cref="BlockOnClose"/> is set, then closes the server.</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerClose()
-        {
-            StopAcceptingRequests();
-            __threading.ServerClose(blocking: BlockOnClose);
+        public override void ServerClose() => __mixIn0.ServerClose();
 
-            base.ServerClose();
-        }
+        void global::SocketServer.IServerSteps.ServerBind() => base.ServerBind();
 
-        /// <summary>
-        /// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has
-        /// no name and starts it; the thread runs the request, then later ones, with <see cref="global::System.Threading.Thread.IsBackground"/>
-        /// set from <see cref="DaemonThreads"/> for each. Override to set a stack size or a name.
-        /// </summary>
-        /// <param name="body">What the thread runs.</param>
-        /// <returns>An unstarted thread.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected virtual global::System.Threading.Thread CreateRequestThread(global::System.Threading.ThreadStart body) => new(body);
+        void global::SocketServer.IServerSteps.ServerActivate() => base.ServerActivate();
+
+        (object Request, global::System.Net.EndPoint? ClientAddress) global::SocketServer.IServerSteps.GetRequest() => base.GetRequest();
+
+        bool global::SocketServer.IServerSteps.VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => base.ProcessRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
+
+        global::System.Threading.Tasks.Task global::SocketServer.IServerSteps.FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+        global::System.IO.Stream global::SocketServer.IServerSteps.CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => base.CreateRequestStream(request, clientAddress);
+
+        global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> global::SocketServer.IServerSteps.CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
+
+        void global::SocketServer.IServerSteps.ShutdownRequest(object request) => base.ShutdownRequest(request);
+
+        void global::SocketServer.IServerSteps.CloseRequest(object request) => base.CloseRequest(request);
+
+        void global::SocketServer.IServerSteps.HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => base.HandleError(request, clientAddress, exception);
+
+        void global::SocketServer.IServerSteps.HandleTimeout() => base.HandleTimeout();
+
+        void global::SocketServer.IServerSteps.ServiceActions() => base.ServiceActions();
+
+        void global::SocketServer.IServerSteps.ServerClose() => base.ServerClose();
+
     }
 }

@@ -4,9 +4,9 @@
 
 namespace Shop
 {
-    public partial class Server : global::SocketServer.TcpServer
+    public partial class Server : global::SocketServer.TcpServer, global::SocketServer.IServerSteps, global::SocketServer.IAsyncSettings
     {
-        private readonly global::SocketServer.AsyncMixIn __async = new();
+        private readonly global::SocketServer.AsyncMixIn __mixIn0 = new();
 
         /// <summary>
         /// Creates the server on an address and, unless <paramref name="bindAndActivate"/> is <see langword="false"/>, binds and activates it. Each request is handled by a new <see cref="global::EchoHandler"/>.
@@ -16,31 +16,60 @@ namespace Shop
         /// <exception cref="global::System.Net.Sockets.SocketException">Binding or listening failed; the server is closed and the message says why.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public Server(global::System.Net.EndPoint serverAddress, bool bindAndActivate = true)
-            : base(serverAddress, static () => new global::EchoHandler(), bindAndActivate)
+            : base(serverAddress, static () => new global::EchoHandler(), bindAndActivate: false)
         {
+            __mixIn0.AttachTo(this, this);
+            if (bindAndActivate)
+            {
+                BindAndActivate();
+            }
         }
 
-        /// <summary>
-        /// Whether <see cref="ServerClose"/> waits for running requests. <see langword="true"/> by default.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IAsyncSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>
-        /// The most requests handled at once (for a stream server, open connections), or <see langword="null"/> (the default) for no
-        /// limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new
-        /// datagrams in the socket's receive buffer; none is refused or lost by the server.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IConnectionLimitSettings.MaxConnections"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual int? MaxConnections { get; set; }
 
-        /// <inheritdoc/>
+        /// <summary>This server's <see cref="global::SocketServer.AsyncMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected override int? ConcurrentRequestLimit => MaxConnections;
+        public global::SocketServer.AsyncMixIn AsyncMixIn => __mixIn0;
 
-        /// <summary>Runs the request as a task (the Async mix-in).</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __async.ProcessRequest(this, request, clientAddress);
+        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.ProcessRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.ServerBind() => base.ServerBind();
+
+        void global::SocketServer.IServerSteps.ServerActivate() => base.ServerActivate();
+
+        (object Request, global::System.Net.EndPoint? ClientAddress) global::SocketServer.IServerSteps.GetRequest() => base.GetRequest();
+
+        bool global::SocketServer.IServerSteps.VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => base.ProcessRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
+
+        global::System.Threading.Tasks.Task global::SocketServer.IServerSteps.FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+        global::System.IO.Stream global::SocketServer.IServerSteps.CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => base.CreateRequestStream(request, clientAddress);
+
+        global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> global::SocketServer.IServerSteps.CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
+
+        void global::SocketServer.IServerSteps.ShutdownRequest(object request) => base.ShutdownRequest(request);
+
+        void global::SocketServer.IServerSteps.CloseRequest(object request) => base.CloseRequest(request);
+
+        void global::SocketServer.IServerSteps.HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => base.HandleError(request, clientAddress, exception);
+
+        void global::SocketServer.IServerSteps.HandleTimeout() => base.HandleTimeout();
+
+        void global::SocketServer.IServerSteps.ServiceActions() => base.ServiceActions();
+
+        void global::SocketServer.IServerSteps.ServerClose() => base.ServerClose();
 
     }
 }

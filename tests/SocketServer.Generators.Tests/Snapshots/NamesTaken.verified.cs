@@ -4,10 +4,10 @@
 
 namespace Shop
 {
-    public partial class Server : global::SocketServer.TcpServer, global::SocketServer.IServerSteps
+    public partial class Server : global::SocketServer.TcpServer, global::SocketServer.IServerSteps, global::SocketServer.IThreadingSettings
     {
-        private readonly global::SocketServer.ThreadingMixIn __threading_2 = new();
         private readonly global::LoggingMixIn __mixIn0_2 = new();
+        private readonly global::SocketServer.ThreadingMixIn __mixIn1 = new();
 
         /// <summary>
         /// Creates the server on an address and, unless <paramref name="bindAndActivate"/> is <see langword="false"/>, binds and activates it.
@@ -20,7 +20,8 @@ namespace Shop
         public Server(global::System.Net.EndPoint serverAddress, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
             : base(serverAddress, requestHandlerFactory, bindAndActivate: false)
         {
-            __mixIn0_2.AttachTo(this, this);
+            __mixIn1.AttachTo(this, this);
+            __mixIn0_2.AttachTo(this, __mixIn1);
             if (bindAndActivate)
             {
                 BindAndActivate();
@@ -39,90 +40,35 @@ namespace Shop
         public Server(string host, int port, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
             : base(host, port, requestHandlerFactory, bindAndActivate: false)
         {
-            __mixIn0_2.AttachTo(this, this);
+            __mixIn1.AttachTo(this, this);
+            __mixIn0_2.AttachTo(this, __mixIn1);
             if (bindAndActivate)
             {
                 BindAndActivate();
             }
         }
 
-        /// <summary>
-        /// Whether <see cref="ServerClose"/> waits for running (non-daemon) request threads. <see langword="true"/> by default, as in Python.
-        /// </summary>
+        bool global::SocketServer.IThreadingSettings.DaemonThreads => DaemonThreads;
+
+        /// <inheritdoc cref="global::SocketServer.IThreadingSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>
-        /// The most requests handled at once (for a stream server, open connections), or <see langword="null"/> (the default) for no
-        /// limit. At the limit the server stops taking requests until one ends: new connections wait in the listen backlog, new
-        /// datagrams in the socket's receive buffer; none is refused or lost by the server.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IConnectionLimitSettings.MaxConnections"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual int? MaxConnections { get; set; }
-
-        /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected override int? ConcurrentRequestLimit => MaxConnections;
 
         /// <summary>This server's <see cref="global::LoggingMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public global::LoggingMixIn LoggingMixIn2 => __mixIn0_2;
 
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
+        /// <summary>This server's <see cref="global::SocketServer.ThreadingMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerBind() => __mixIn0_2.ServerBind();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerActivate() => __mixIn0_2.ServerActivate();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override (object Request, global::System.Net.EndPoint? ClientAddress) GetRequest() => __mixIn0_2.GetRequest();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override bool VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0_2.VerifyRequest(request, clientAddress);
+        public global::SocketServer.ThreadingMixIn ThreadingMixIn => __mixIn1;
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0_2.ProcessRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0_2.FinishRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.Task FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0_2.FinishRequestAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.IO.Stream CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0_2.CreateRequestStream(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0_2.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ShutdownRequest(object request) => __mixIn0_2.ShutdownRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void CloseRequest(object request) => __mixIn0_2.CloseRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => __mixIn0_2.HandleError(request, clientAddress, exception);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleTimeout() => __mixIn0_2.HandleTimeout();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServiceActions() => __mixIn0_2.ServiceActions();
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
@@ -136,7 +82,7 @@ namespace Shop
 
         bool global::SocketServer.IServerSteps.VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
 
-        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __threading_2.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
+        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => base.ProcessRequest(request, clientAddress);
 
         void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
 
@@ -156,22 +102,7 @@ namespace Shop
 
         void global::SocketServer.IServerSteps.ServiceActions() => base.ServiceActions();
 
-        void global::SocketServer.IServerSteps.ServerClose()
-        {
-            StopAcceptingRequests();
-            __threading_2.ServerClose(blocking: BlockOnClose);
+        void global::SocketServer.IServerSteps.ServerClose() => base.ServerClose();
 
-            base.ServerClose();
-        }
-
-        /// <summary>
-        /// Creates a request thread. The Threading mix-in calls it when no request thread is waiting, names the thread if it has
-        /// no name and starts it; the thread runs the request, then later ones, with <see cref="global::System.Threading.Thread.IsBackground"/>
-        /// set from <see cref="DaemonThreads"/> for each. Override to set a stack size or a name.
-        /// </summary>
-        /// <param name="body">What the thread runs.</param>
-        /// <returns>An unstarted thread.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected virtual global::System.Threading.Thread CreateRequestThread(global::System.Threading.ThreadStart body) => new(body);
     }
 }

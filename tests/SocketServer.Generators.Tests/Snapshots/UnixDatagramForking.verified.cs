@@ -4,9 +4,9 @@
 
 namespace Shop
 {
-    public partial class Server : global::SocketServer.UnixDatagramServer
+    public partial class Server : global::SocketServer.UnixDatagramServer, global::SocketServer.IServerSteps, global::SocketServer.IForkingSettings
     {
-        private readonly global::SocketServer.ForkingMixIn __forking = new();
+        private readonly global::SocketServer.ForkingMixIn __mixIn0 = new();
 
         /// <summary>
         /// Creates the server on a socket path and, unless <paramref name="bindAndActivate"/> is <see langword="false"/>, binds and activates it.
@@ -17,9 +17,13 @@ namespace Shop
         /// <exception cref="global::System.Net.Sockets.SocketException">Binding or listening failed; the server is closed and the message says why.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public Server(string path, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
-            : base(path, requestHandlerFactory, bindAndActivate)
+            : base(path, requestHandlerFactory, bindAndActivate: false)
         {
-            Timeout = global::SocketServer.ForkingMixIn.DefaultTimeout;
+            __mixIn0.AttachTo(this, this);
+            if (bindAndActivate)
+            {
+                BindAndActivate();
+            }
         }
 
         /// <summary>
@@ -31,60 +35,76 @@ namespace Shop
         /// <exception cref="global::System.Net.Sockets.SocketException">Binding or listening failed; the server is closed and the message says why.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public Server(global::System.Net.Sockets.UnixDomainSocketEndPoint serverAddress, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
-            : base(serverAddress, requestHandlerFactory, bindAndActivate)
+            : base(serverAddress, requestHandlerFactory, bindAndActivate: false)
         {
-            Timeout = global::SocketServer.ForkingMixIn.DefaultTimeout;
+            __mixIn0.AttachTo(this, this);
+            if (bindAndActivate)
+            {
+                BindAndActivate();
+            }
         }
 
-        /// <summary>
-        /// How many child processes may run at once; the serving loop waits for one to finish when the limit is reached. 40 by default, as in Python.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IForkingSettings.MaxChildren"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public virtual int MaxChildren { get; set; } = global::SocketServer.ForkingMixIn.DefaultMaxChildren;
+        public virtual int MaxChildren { get; set; } = 40;
 
-        /// <summary>
-        /// How many started children wait for a request, so a request does not wait for a process to start; each still serves one
-        /// request and exits. 2 by default (see <see cref="global::SocketServer.ForkingMixIn.DefaultSpareChildren"/>); 0 starts a child per request.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IForkingSettings.SpareChildren"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public virtual int SpareChildren { get; set; } = global::SocketServer.ForkingMixIn.DefaultSpareChildren;
+        public virtual int SpareChildren { get; set; } = 2;
 
-        /// <summary>
-        /// Whether <see cref="ServerClose"/> waits for running children. <see langword="true"/> by default, as in Python.
-        /// </summary>
+        /// <inheritdoc cref="global::SocketServer.IForkingSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <summary>The process ids of children running a request; <see langword="null"/> before the first request.</summary>
+        /// <summary>This server's <see cref="global::SocketServer.ForkingMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public global::System.Collections.Generic.IReadOnlyCollection<int>? ActiveChildren => __forking.ActiveChildren;
+        public global::SocketServer.ForkingMixIn ForkingMixIn => __mixIn0;
 
-        /// <summary>Reaps children that have exited; with <paramref name="blocking"/>, waits for all of them.</summary>
-        /// <param name="blocking">Whether to wait for running children.</param>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public void CollectChildren(bool blocking = false) => __forking.CollectChildren(blocking);
+        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.ProcessRequest(request, clientAddress);
 
-        /// <summary>Hands the request to a child process (the Forking mix-in).</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __forking.ProcessRequest(this, request, clientAddress, MaxChildren, SpareChildren);
+        public override void HandleTimeout() => __mixIn0.HandleTimeout();
 
-        /// <summary>Reaps children that have exited (the Forking mix-in; replaces the base step, as in Python).</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleTimeout() => __forking.CollectChildren(blocking: false);
+        public override void ServiceActions() => __mixIn0.ServiceActions();
 
-        /// <summary>Reaps children that have exited and keeps spare children started (the Forking mix-in; replaces the base step, as in Python).</summary>
+        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServiceActions() => __forking.ServiceActions(this, SpareChildren);
+        public override void ServerClose() => __mixIn0.ServerClose();
 
-        /// <summary>Stops accepting requests, tells spare children to exit, reaps children (waiting for running ones if <see cref="BlockOnClose"/> is set), then closes the server.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerClose()
-        {
-            StopAcceptingRequests();
-            __forking.ServerClose(blocking: BlockOnClose);
+        void global::SocketServer.IServerSteps.ServerBind() => base.ServerBind();
 
-            base.ServerClose();
-        }
+        void global::SocketServer.IServerSteps.ServerActivate() => base.ServerActivate();
+
+        (object Request, global::System.Net.EndPoint? ClientAddress) global::SocketServer.IServerSteps.GetRequest() => base.GetRequest();
+
+        bool global::SocketServer.IServerSteps.VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => base.ProcessRequest(request, clientAddress);
+
+        void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
+
+        global::System.Threading.Tasks.Task global::SocketServer.IServerSteps.FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.FinishRequestAsync(request, clientAddress, cancellationToken);
+
+        global::System.IO.Stream global::SocketServer.IServerSteps.CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => base.CreateRequestStream(request, clientAddress);
+
+        global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> global::SocketServer.IServerSteps.CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => base.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
+
+        void global::SocketServer.IServerSteps.ShutdownRequest(object request) => base.ShutdownRequest(request);
+
+        void global::SocketServer.IServerSteps.CloseRequest(object request) => base.CloseRequest(request);
+
+        void global::SocketServer.IServerSteps.HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => base.HandleError(request, clientAddress, exception);
+
+        void global::SocketServer.IServerSteps.HandleTimeout() => base.HandleTimeout();
+
+        void global::SocketServer.IServerSteps.ServiceActions() => base.ServiceActions();
+
+        void global::SocketServer.IServerSteps.ServerClose() => base.ServerClose();
 
     }
 }

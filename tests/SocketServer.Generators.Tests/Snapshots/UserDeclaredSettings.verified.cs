@@ -4,10 +4,10 @@
 
 namespace Shop
 {
-    public partial class Server : global::SocketServer.TcpServer, global::SocketServer.IServerSteps
+    public partial class Server : global::SocketServer.TcpServer, global::SocketServer.IServerSteps, global::SocketServer.IThreadingSettings
     {
-        private readonly global::SocketServer.ThreadingMixIn __threading = new();
         private readonly global::LoggingMixIn __mixIn0 = new();
+        private readonly global::SocketServer.ThreadingMixIn __mixIn1 = new();
 
         /// <summary>
         /// Creates the server on an address and, unless <paramref name="bindAndActivate"/> is <see langword="false"/>, binds and activates it.
@@ -20,7 +20,8 @@ namespace Shop
         public Server(global::System.Net.EndPoint serverAddress, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
             : base(serverAddress, requestHandlerFactory, bindAndActivate: false)
         {
-            __mixIn0.AttachTo(this, this);
+            __mixIn1.AttachTo(this, this);
+            __mixIn0.AttachTo(this, __mixIn1);
             if (bindAndActivate)
             {
                 BindAndActivate();
@@ -39,78 +40,29 @@ namespace Shop
         public Server(string host, int port, global::System.Func<global::SocketServer.BaseRequestHandler> requestHandlerFactory, bool bindAndActivate = true)
             : base(host, port, requestHandlerFactory, bindAndActivate: false)
         {
-            __mixIn0.AttachTo(this, this);
+            __mixIn1.AttachTo(this, this);
+            __mixIn0.AttachTo(this, __mixIn1);
             if (bindAndActivate)
             {
                 BindAndActivate();
             }
         }
 
-        /// <summary>
-        /// Whether <see cref="ServerClose"/> waits for running (non-daemon) request threads. <see langword="true"/> by default, as in Python.
-        /// </summary>
+        bool global::SocketServer.IThreadingSettings.DaemonThreads => DaemonThreads;
+
+        /// <inheritdoc cref="global::SocketServer.IThreadingSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;
 
-        /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        protected override int? ConcurrentRequestLimit => MaxConnections;
+        int? global::SocketServer.IConnectionLimitSettings.MaxConnections => MaxConnections;
 
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
+        /// <summary>This server's <see cref="global::SocketServer.ThreadingMixIn"/> mix-in, for its settings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerBind() => __mixIn0.ServerBind();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerActivate() => __mixIn0.ServerActivate();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override (object Request, global::System.Net.EndPoint? ClientAddress) GetRequest() => __mixIn0.GetRequest();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override bool VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.VerifyRequest(request, clientAddress);
+        public global::SocketServer.ThreadingMixIn ThreadingMixIn => __mixIn1;
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.ProcessRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.FinishRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.Task FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.FinishRequestAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.IO.Stream CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.CreateRequestStream(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ShutdownRequest(object request) => __mixIn0.ShutdownRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void CloseRequest(object request) => __mixIn0.CloseRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => __mixIn0.HandleError(request, clientAddress, exception);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleTimeout() => __mixIn0.HandleTimeout();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServiceActions() => __mixIn0.ServiceActions();
 
         /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
@@ -124,7 +76,7 @@ namespace Shop
 
         bool global::SocketServer.IServerSteps.VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => base.VerifyRequest(request, clientAddress);
 
-        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __threading.ProcessRequest(this, request, clientAddress, DaemonThreads, CreateRequestThread);
+        void global::SocketServer.IServerSteps.ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => base.ProcessRequest(request, clientAddress);
 
         void global::SocketServer.IServerSteps.FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => base.FinishRequest(request, clientAddress);
 
@@ -144,13 +96,7 @@ namespace Shop
 
         void global::SocketServer.IServerSteps.ServiceActions() => base.ServiceActions();
 
-        void global::SocketServer.IServerSteps.ServerClose()
-        {
-            StopAcceptingRequests();
-            __threading.ServerClose(blocking: BlockOnClose);
-
-            base.ServerClose();
-        }
+        void global::SocketServer.IServerSteps.ServerClose() => base.ServerClose();
 
     }
 }

@@ -49,66 +49,6 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public global::LoggingMixIn LoggingMixIn => __mixIn0;
 
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerBind() => __mixIn0.ServerBind();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerActivate() => __mixIn0.ServerActivate();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override (object Request, global::System.Net.EndPoint? ClientAddress) GetRequest() => __mixIn0.GetRequest();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override bool VerifyRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.VerifyRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ProcessRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.ProcessRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void FinishRequest(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.FinishRequest(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.Task FinishRequestAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.FinishRequestAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.IO.Stream CreateRequestStream(object request, global::System.Net.EndPoint? clientAddress) => __mixIn0.CreateRequestStream(request, clientAddress);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override global::System.Threading.Tasks.ValueTask<global::System.IO.Stream> CreateRequestStreamAsync(object request, global::System.Net.EndPoint? clientAddress, global::System.Threading.CancellationToken cancellationToken) => __mixIn0.CreateRequestStreamAsync(request, clientAddress, cancellationToken);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ShutdownRequest(object request) => __mixIn0.ShutdownRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void CloseRequest(object request) => __mixIn0.CloseRequest(request);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleError(object request, global::System.Net.EndPoint? clientAddress, global::System.Exception exception) => __mixIn0.HandleError(request, clientAddress, exception);
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void HandleTimeout() => __mixIn0.HandleTimeout();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServiceActions() => __mixIn0.ServiceActions();
-
-        /// <summary>Runs the step through this server's mix-ins, outermost first.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
-        public override void ServerClose() => __mixIn0.ServerClose();
-
         void global::SocketServer.IServerSteps.ServerBind() => base.ServerBind();
 
         void global::SocketServer.IServerSteps.ServerActivate() => base.ServerActivate();
