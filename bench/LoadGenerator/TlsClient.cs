@@ -1,5 +1,7 @@
 // The load generator's TLS client (--tls): SslStream over each connection, TLS 1.3 only, and no certificate validation,
-// because every server under test presents the same self-signed certificate that bench/tls.py made for the run.
+// because every server under test presents the same self-signed certificate that bench/tls.py made for the run. TLS
+// resumption is off: every connection runs a full handshake, so the handshake scenario measures what a new client costs
+// (.NET's client would otherwise resume its session with the same server).
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -10,6 +12,7 @@ internal static class TlsClient
     {
         TargetHost = "localhost",
         EnabledSslProtocols = SslProtocols.Tls13,
+        AllowTlsResume = false,
         RemoteCertificateValidationCallback = static (_, _, _, _) => true,
     };
 
