@@ -94,19 +94,36 @@ def label(scenario, size):
     return "echo %d B" % size if scenario == "echo" else "handshake + echo %d B" % size
 
 
+def cpu_per_operation(f, side):
+    """CPU µs the server (side "server") or the load generator ("client") spent per request, per handshake, or per MB
+    (bulk) in the window: what each costs, which the load of other work on the machine changes far less than rates."""
+    done = f["mb_per_s"] * f["seconds"] if f["scenario"] == "bulk" else f.get("requests", f.get("handshakes"))
+    cpu = f.get(side + "_cpu_s")
+    return None if not done or cpu is None else cpu * 1e6 / done
+
+
+def cpu(value):
+    return "" if value is None else "{:,.0f}".format(value)
+
+
 def tables(results, scenarios):
-    out = ["| scenario | conns | server | req/s or handshakes/s | p50 µs | p99 µs | MB/s | note |",
-           "|---|---:|---|---:|---:|---:|---:|---|"]
+    out = ["| scenario | conns | server | req/s or handshakes/s | p50 µs | p99 µs | MB/s | server CPU µs per op | "
+           "client CPU µs per op | note |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     sizes = {(s, c): size for s, c, size in scenarios}
     for (scenario, conns, name), f in results.items():
         what = label(scenario, sizes[(scenario, conns)])
         if "error" in f:
-            out.append("| %s | %d | %s | | | | | ERROR: %s |" % (what, conns, name, f["error"]))
-        elif scenario == "bulk":
-            out.append("| %s | %d | %s | | | | %.1f | %s |" % (what, conns, name, f["mb_per_s"], run.spread(f)))
+            out.append("| %s | %d | %s | | | | | | | ERROR: %s |" % (what, conns, name, f["error"]))
+            continue
+        costs = "%s | %s" % (cpu(cpu_per_operation(f, "server")), cpu(cpu_per_operation(f, "client")))
+        if scenario == "bulk":
+            out.append("| %s | %d | %s | | | | %.1f | %s | %s |" % (what, conns, name, f["mb_per_s"], costs, run.spread(f)))
         else:
-            out.append("| %s | %d | %s | %.0f | %d | %d | | %s |" % (
-                what, conns, name, f["rps"], f["p50_us"], f["p99_us"], run.spread(f)))
+            out.append("| %s | %d | %s | %.0f | %d | %d | | %s | %s |" % (
+                what, conns, name, f["rps"], f["p50_us"], f["p99_us"], costs, run.spread(f)))
+    out += ["", "An op is a request (echo), a handshake with its echo, or a MB (10⁶ bytes) echoed (bulk); CPU is user + "
+            "system time of the process during the window."]
     out += ["", "Ratios, ours / peer (req/s, handshakes/s, or MB/s for bulk; above 1 means ours is faster):", "",
             "| scenario | conns | threading / raw-threads | async / raw-async | async / kestrel | threading / kestrel |",
             "|---|---:|---:|---:|---:|---:|"]
@@ -119,6 +136,23 @@ def tables(results, scenarios):
             run.fmt(run.ratio(results, key, "ours-async", "raw-async", field)),
             run.fmt(run.ratio(results, key, "ours-async", "kestrel", field)),
             run.fmt(run.ratio(results, key, "ours-threading", "kestrel", field))))
+
+    def cost_ratio(ours, peer, key):
+        a, b = results.get(key + (ours,)), results.get(key + (peer,))
+        if not a or not b or "error" in a or "error" in b:
+            return None
+        mine, theirs = cpu_per_operation(a, "server"), cpu_per_operation(b, "server")
+        return None if not mine or theirs is None else theirs / mine
+
+    out += ["", "Server CPU per op, peer / ours (above 1 means ours spends less CPU on each):", "",
+            "| scenario | conns | raw-threads / threading | raw-async / async | kestrel / async | kestrel / threading |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for scenario, conns, size in scenarios:
+        key = (scenario, conns)
+        out.append("| %s | %d | %s | %s | %s | %s |" % (
+            label(scenario, size), conns,
+            run.fmt(cost_ratio("ours-threading", "raw-threads", key)), run.fmt(cost_ratio("ours-async", "raw-async", key)),
+            run.fmt(cost_ratio("ours-async", "kestrel", key)), run.fmt(cost_ratio("ours-threading", "kestrel", key))))
     return out
 
 

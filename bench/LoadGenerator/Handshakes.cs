@@ -33,6 +33,7 @@ internal static class Handshakes
             ("p50_us", all.TotalCount == 0 ? 0 : all.GetValueAtPercentile(50)),
             ("p99_us", all.TotalCount == 0 ? 0 : all.GetValueAtPercentile(99)),
             .. described[0] ?? [],
+            .. window.CpuFigures(),
         ]);
     }
 

@@ -86,21 +86,30 @@ internal sealed class Window
 {
     private long _started;
     private long _ended;
+    private (double Server, double Client) _cpuStarted;
+    private (double Server, double Client) _cpuEnded;
 
     public volatile bool Recording;
     public volatile bool Stopping;
 
     public double Seconds => Stopwatch.GetElapsedTime(_started, _ended).TotalSeconds;
 
+    /// <summary>CPU seconds the server (--server-pid; 0 without one) and this process used in the window: on a machine that
+    /// other work shares, CPU per request is a steadier figure of cost than requests per second.</summary>
+    public (string, object)[] CpuFigures() =>
+        [("server_cpu_s", Math.Round(_cpuEnded.Server - _cpuStarted.Server, 3)), ("client_cpu_s", Math.Round(_cpuEnded.Client - _cpuStarted.Client, 3))];
+
     /// <summary>Runs the window; <paramref name="workers"/> must end soon after <see cref="Stopping"/> is set.</summary>
     public async Task RunAsync(LoadOptions options, Task workers)
     {
         await Task.WhenAny(workers, Task.Delay(TimeSpan.FromSeconds(options.Warmup)));
+        _cpuStarted = (ProcessCpu.Seconds(options.ServerPid), ProcessCpu.OwnSeconds());
         _started = Stopwatch.GetTimestamp();
         Recording = true;
         await Task.WhenAny(workers, Task.Delay(TimeSpan.FromSeconds(options.Duration)));
         Recording = false;
         _ended = Stopwatch.GetTimestamp();
+        _cpuEnded = (ProcessCpu.Seconds(options.ServerPid), ProcessCpu.OwnSeconds());
         Stopping = true;
         if (workers.IsFaulted)
         {
@@ -220,7 +229,7 @@ internal static class StreamEcho
                 all.Add(histogram);
             }
 
-            return Json.Figures(options, requests.Sum(), window.Seconds, all, tls is null ? [] : TlsClient.Describe(tls[0]));
+            return Json.Figures(options, requests.Sum(), window.Seconds, all, tls is null ? [] : [.. TlsClient.Describe(tls[0]), .. window.CpuFigures()]);
         }
         finally
         {
@@ -490,7 +499,7 @@ internal static class Bulk
                 ("size", options.Size),
                 ("seconds", Math.Round(window.Seconds, 3)),
                 ("mb_per_s", Math.Round(receivedInWindow / window.Seconds / 1e6, 1)),
-                .. tls is null ? [] : TlsClient.Describe(tls),
+                .. tls is null ? Array.Empty<(string, object)>() : [.. TlsClient.Describe(tls), .. window.CpuFigures()],
             ]);
         }
         finally
