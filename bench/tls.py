@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The TLS benchmark: our TlsEcho sample against Kestrel's TLS middleware and a hand-written SslStream echo.
 
-    python3 bench/tls.py            # the full run (about 6 minutes on 2 cores), writes the "TLS" section of bench/RESULTS.md
+    python3 bench/tls.py            # the full run (about 5 minutes on 2 cores), writes the "TLS" section of bench/RESULTS.md
     python3 bench/tls.py --quick    # a smoke run of about 20 s: checks it works, measures nothing, writes only with --output
 
 Every server echoes every byte back over TLS, with the same certificate (a self-signed ECDSA P-256 pair that openssl
