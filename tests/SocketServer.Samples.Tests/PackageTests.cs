@@ -158,6 +158,130 @@ public class PackageTests
         Assert.Equal(["echoed: hello host", "stopped; composed TcpServer"], output.Where(line => !line.StartsWith("info:", StringComparison.Ordinal) && !line.StartsWith(' ')));
     }
 
+    [Fact]
+    public void The_testing_package_alone_tests_a_handler_in_memory_in_a_fresh_xunit_project()
+    {
+        using var workspace = new PackageWorkspace();
+        workspace.Pack(Path.Combine("src", "Runtime", "SocketServer.Runtime.csproj"), "SocketServer.Generators");
+        string package = workspace.Pack(Path.Combine("src", "Testing", "SocketServer.Testing.csproj"), "SocketServer.Testing");
+        using (ZipArchive archive = ZipFile.OpenRead(package))
+        {
+            Assert.Contains("lib/net10.0/SocketServer.Testing.dll", archive.Entries.Select(e => e.FullName));
+            Assert.Contains("lib/net10.0/SocketServer.Testing.xml", archive.Entries.Select(e => e.FullName));
+
+            // The runtime's package with everything in it: the generator must compose the tested server.
+            XElement dependency = XDocument.Parse(Nuspec(archive)).Descendants().Single(
+                e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "SocketServer.Generators");
+            Assert.Equal(workspace.Version, (string?)dependency.Attribute("version"));
+            Assert.Null(dependency.Attribute("exclude"));
+        }
+
+        // A user's test project: SocketServer.Testing and xunit, nothing from this repository's build.
+        string tests = workspace.Folder("HandlerTests");
+        workspace.WriteNuGetConfig(tests);
+        File.WriteAllText(Path.Combine(tests, "HandlerTests.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <IsPackable>false</IsPackable>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                <RestorePackagesPath>{workspace.PackagesPath}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="SocketServer.Testing" Version="{workspace.Version}" />
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="{PackageWorkspace.CentralVersion("Microsoft.NET.Test.Sdk")}" />
+                <PackageReference Include="xunit" Version="{PackageWorkspace.CentralVersion("xunit")}" />
+                <PackageReference Include="xunit.runner.visualstudio" Version="{PackageWorkspace.CentralVersion("xunit.runner.visualstudio")}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(tests, "UpperCaseTests.cs"), """
+            using System.Net;
+            using System.Text;
+            using SocketServer;
+            using SocketServer.Testing;
+            using Xunit;
+            using static SocketServer.Concurrency;
+            using static SocketServer.Transport;
+
+            [SocketServer(Tcp, Threading, Handler = typeof(UpperCaseHandler))]
+            public partial class UpperCaseServer
+            {
+                public override bool VerifyRequest(object request, EndPoint? clientAddress) =>
+                    clientAddress is IPEndPoint client && IPAddress.IsLoopback(client.Address);
+            }
+
+            public sealed class UpperCaseHandler : StreamRequestHandler
+            {
+                public override void Handle()
+                {
+                    foreach (byte[] line in RFile.ReadLines())
+                    {
+                        if (line.AsSpan().StartsWith("fail"u8))
+                        {
+                            throw new InvalidOperationException("asked to fail");
+                        }
+
+                        WFile.Write(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line).ToUpperInvariant()));
+                    }
+                }
+            }
+
+            [SocketServer(Udp, Async, Handler = typeof(ReverseHandler))]
+            public partial class ReverseServer;
+
+            public sealed class ReverseHandler : AsyncDatagramRequestHandler
+            {
+                public override Task HandleAsync(CancellationToken cancellationToken) =>
+                    WFile.WriteAsync(Enumerable.Reverse(Packet).ToArray(), cancellationToken).AsTask();
+            }
+
+            public class UpperCaseTests
+            {
+                [Fact]
+                public void Replies_in_upper_case()
+                {
+                    using var server = new UpperCaseServer("127.0.0.1", 0, bindAndActivate: false);
+                    using var connection = InMemoryConnection.Open(server);
+                    connection.WriteLine("hello");
+                    Assert.Equal("HELLO", connection.ReadLine());
+                    connection.Complete();
+                    Assert.Empty(connection.WaitForCompletion().Errors);
+                }
+
+                [Fact]
+                public void Refuses_other_hosts_and_reports_failures()
+                {
+                    using var server = new UpperCaseServer("127.0.0.1", 0, bindAndActivate: false);
+                    using var refused = InMemoryConnection.Open(server, new IPEndPoint(IPAddress.Parse("192.0.2.7"), 1234));
+                    Assert.False(refused.WaitForCompletion().Verified);
+
+                    using var failing = InMemoryConnection.Open(server);
+                    failing.WriteLine("fail now");
+                    Assert.Equal("asked to fail", Assert.Single(failing.WaitForCompletion().Errors).Message);
+                }
+
+                [Fact]
+                public async Task Reverses_a_datagram()
+                {
+                    using var server = new ReverseServer("127.0.0.1", 0, bindAndActivate: false);
+                    var client = new InMemoryDatagramClient(server);
+                    Assert.Equal("cba"u8.ToArray(), Assert.Single(await client.SendAsync("abc"u8.ToArray())));
+                }
+            }
+            """);
+
+        var (exit, output, errors) = ChildProcess.Run(ChildProcess.Start(ChildProcess.DotNet, "test", tests, "-nologo"));
+        string log = string.Join(Environment.NewLine, output) + errors;
+        Assert.True(exit == 0, log);
+        Assert.DoesNotContain("warning", log, StringComparison.Ordinal);
+        Assert.Contains("Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3", log);
+        Assert.Single(Directory.GetFiles(Path.Combine(tests, "obj"), "UpperCaseServer.g.cs", SearchOption.AllDirectories));
+    }
+
     private const string HillClimbingOff = "\"System.Threading.ThreadPool.HillClimbing.Disable\": true";
 
     private static string Nuspec(ZipArchive archive)

@@ -18,6 +18,9 @@ namespace SocketServer.Internal;
 internal sealed class RequestTracker(BaseServer server)
 {
     private readonly ConcurrentDictionary<object, Record> _running = new(ReferenceEqualityComparer.Instance);
+
+    // Requests handed to BaseServer.ServeRequest, whose caller waits for their outcome; empty on every other path.
+    private readonly ConcurrentDictionary<object, RequestObserver> _observed = new(ReferenceEqualityComparer.Instance);
     private readonly object _idle = new();
     private KeyValuePair<string, object?>[]? _tags;
     private KeyValuePair<string, object?>[]? _receiveTags;
@@ -85,9 +88,24 @@ internal sealed class RequestTracker(BaseServer server)
         return previous;
     }
 
+    /// <summary>
+    /// Starts collecting what happens to <paramref name="request"/> (the exceptions reported to <c>HandleError</c>, its end)
+    /// for <see cref="BaseServer.ServeRequest"/>; returns <see langword="null"/> if the same object is already observed.
+    /// </summary>
+    public RequestObserver? Observe(object request)
+    {
+        var observer = new RequestObserver();
+        return _observed.TryAdd(request, observer) ? observer : null;
+    }
+
     /// <summary>A request (or, with no request, the server) reported an exception to <c>HandleError</c>.</summary>
     public void Failed(object? request, Exception error)
     {
+        if (request is not null && _observed.TryGetValue(request, out RequestObserver? observer))
+        {
+            observer.Failed(error);
+        }
+
         string type = error.GetType().FullName ?? error.GetType().Name;
         if (SocketServerTelemetry.Errors.Enabled)
         {
@@ -110,6 +128,11 @@ internal sealed class RequestTracker(BaseServer server)
     /// <summary>A request ended (idempotent: the second call for the same request does nothing).</summary>
     public void End(object request)
     {
+        if (_observed.TryRemove(request, out RequestObserver? observer))
+        {
+            observer.Ended();
+        }
+
         if (!_running.TryRemove(request, out Record? record))
         {
             return;

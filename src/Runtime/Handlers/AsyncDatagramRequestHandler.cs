@@ -31,6 +31,8 @@ public abstract class AsyncDatagramRequestHandler : AsyncRequestHandler
     /// <summary>Collects the reply; sent as one datagram in <see cref="FinishAsync"/>.</summary>
     public MemoryStream WFile { get; private set; } = null!;
 
+    private DatagramRequest _datagram = null!;
+
     /// <summary>Takes the packet and socket from the request and creates <see cref="RFile"/> and <see cref="WFile"/>.</summary>
     /// <param name="cancellationToken">Fires when the server stops.</param>
     /// <returns>A completed task.</returns>
@@ -40,13 +42,14 @@ public abstract class AsyncDatagramRequestHandler : AsyncRequestHandler
         var datagram = Request as DatagramRequest ?? throw new InvalidOperationException(
             $"{GetType().Name} is an AsyncDatagramRequestHandler, which serves datagrams (UDP, Unix datagram), but {Server.GetType().Name} " +
             $"delivered a {Request.GetType().Name}. Derive the handler from AsyncStreamRequestHandler for a stream server.");
+        _datagram = datagram;
         (Packet, Socket) = datagram;
         RFile = new BufferedReadStream(Packet);
         WFile = new MemoryStream();
         return Task.CompletedTask;
     }
 
-    /// <summary>Sends what was written to <see cref="WFile"/> to the client as one datagram (possibly empty).</summary>
+    /// <summary>Sends what was written to <see cref="WFile"/> to the client as one datagram (possibly empty), through the request's <see cref="DatagramRequest.SendReplyAsync"/>.</summary>
     /// <returns>A task that completes when the datagram is sent.</returns>
     /// <exception cref="InvalidOperationException">The client's Unix socket is unbound and the handler wrote a reply.</exception>
     public override async Task FinishAsync()
@@ -65,7 +68,7 @@ public abstract class AsyncDatagramRequestHandler : AsyncRequestHandler
             return;
         }
 
-        await Socket.SendToAsync(reply, SocketFlags.None, ClientAddress).ConfigureAwait(false);
+        await _datagram.SendReplyAsync(reply, ClientAddress, CancellationToken.None).ConfigureAwait(false);
         Server.CountIo(reply.Length, received: false);
     }
 }

@@ -30,6 +30,8 @@ public abstract class DatagramRequestHandler : BaseRequestHandler
     /// <summary>Collects the reply; sent as one datagram in <see cref="Finish"/>.</summary>
     public MemoryStream WFile { get; private set; } = null!;
 
+    private DatagramRequest _datagram = null!;
+
     /// <summary>Takes the packet and socket from the request and creates <see cref="RFile"/> and <see cref="WFile"/>.</summary>
     /// <exception cref="InvalidOperationException">The server is a stream server.</exception>
     public override void Setup()
@@ -37,12 +39,13 @@ public abstract class DatagramRequestHandler : BaseRequestHandler
         var datagram = Request as DatagramRequest ?? throw new InvalidOperationException(
             $"{GetType().Name} is a DatagramRequestHandler, which serves datagrams (UdpServer, UnixDatagramServer), but {Server.GetType().Name} " +
             $"delivered a {Request.GetType().Name}. Derive the handler from StreamRequestHandler for a stream server.");
+        _datagram = datagram;
         (Packet, Socket) = datagram;
         RFile = new BufferedReadStream(Packet);
         WFile = new MemoryStream();
     }
 
-    /// <summary>Sends what was written to <see cref="WFile"/> to the client as one datagram (possibly empty).</summary>
+    /// <summary>Sends what was written to <see cref="WFile"/> to the client as one datagram (possibly empty), through the request's <see cref="DatagramRequest.SendReply"/>.</summary>
     /// <exception cref="InvalidOperationException">
     /// The client's Unix socket is unbound, so there is no address to reply to, and the handler wrote a reply.
     /// (With nothing written, there is nothing to lose and no error.)
@@ -63,7 +66,7 @@ public abstract class DatagramRequestHandler : BaseRequestHandler
             return;
         }
 
-        Socket.SendTo(reply, ClientAddress);
+        _datagram.SendReply(reply, ClientAddress);
         Server.CountIo(reply.Length, received: false);
     }
 }

@@ -315,6 +315,16 @@ public abstract partial class BaseServer
         }
 
         AcceptSucceeded();
+        RunTakenRequest(request, clientAddress, observer: null);
+    }
+
+    /// <summary>
+    /// What happens to a request once it is taken, wherever it came from (<see cref="GetRequest"/>, or
+    /// <see cref="ServeRequest"/>): <see cref="VerifyRequest"/>, then <see cref="ProcessRequest"/>, or
+    /// <see cref="ShutdownRequest"/> for a request refused; an exception of either goes to <see cref="HandleError"/>.
+    /// </summary>
+    private void RunTakenRequest(object request, EndPoint? clientAddress, RequestObserver? observer)
+    {
         _requests.Taken();
         bool verified;
         try
@@ -325,14 +335,25 @@ public abstract partial class BaseServer
         {
             // Python lets this escape serve_forever() and leaks the request; we report it like any other
             // failure of the request and keep serving.
+            observer?.Refused();
             ReportAndShutdown(request, clientAddress, error);
             return;
         }
 
         if (!verified)
         {
+            observer?.Refused();
             _requests.Rejected();
-            ShutdownRequest(request);
+            try
+            {
+                ShutdownRequest(request);
+            }
+            finally
+            {
+                // A refused request never ran, so this only tells an observer that it has ended.
+                _requests.End(request);
+            }
+
             return;
         }
 

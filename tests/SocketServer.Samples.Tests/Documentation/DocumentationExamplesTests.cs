@@ -5,7 +5,8 @@ namespace SocketServer.Samples.Tests.Documentation;
 
 /// <summary>
 /// What a reader copies must work: every C# block of README.md and docs/ compiles as written, warnings as errors, in a
-/// fresh project (the console template's settings) that references the packed packages, nothing else added.
+/// fresh project (the console template's settings) that references the packed packages, nothing else added (and xunit
+/// for a block that tests with it).
 /// </summary>
 /// <remarks>
 /// The README's whole servers (a program that prints <c>listening on</c> and serves forever) are also run, on a free
@@ -45,6 +46,7 @@ public class DocumentationExamplesTests
         using var workspace = new PackageWorkspace();
         workspace.Pack(Path.Combine("src", "Runtime", "SocketServer.Runtime.csproj"), "SocketServer.Generators");
         workspace.Pack(Path.Combine("src", "Hosting", "SocketServer.Hosting.csproj"), "SocketServer.Hosting");
+        workspace.Pack(Path.Combine("src", "Testing", "SocketServer.Testing.csproj"), "SocketServer.Testing");
 
         string root = workspace.Folder("examples");
         workspace.WriteNuGetConfig(root);
@@ -203,6 +205,16 @@ public class DocumentationExamplesTests
             {
                 references.Add($"""<PackageReference Include="SocketServer.Hosting" Version="{workspace.Version}" />""");
                 references.Add($"""<PackageReference Include="Microsoft.Extensions.Hosting" Version="{PackageWorkspace.CentralVersion("Microsoft.Extensions.Hosting")}" />""");
+            }
+
+            if (Block.Code.Contains("SocketServer.Testing", StringComparison.Ordinal))
+            {
+                references.Add($"""<PackageReference Include="SocketServer.Testing" Version="{workspace.Version}" />""");
+            }
+
+            if (Block.Code.Contains("using Xunit;", StringComparison.Ordinal))
+            {
+                references.Add($"""<PackageReference Include="xunit" Version="{PackageWorkspace.CentralVersion("xunit")}" />""");
             }
 
             File.WriteAllText(Path.Combine(folder, Folder + ".csproj"), $"""

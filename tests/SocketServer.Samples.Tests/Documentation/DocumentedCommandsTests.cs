@@ -103,6 +103,11 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             + "on every example of the docs, and checks that each `// expect: SSA00N` example prints exactly that diagnostic",
             "dotnet build"),
         Entry.Skip(
+            "talks to a TLS server on port 9999 that the reader started: TlsEchoTests runs `openssl s_client` (and Python's ssl) against "
+            + "the built TlsEcho on a free port, with every concurrency, SNI, protocol versions and client certificates",
+            "openssl s_client",
+            "openssl s_client -connect localhost:9999 -quiet"),
+        Entry.Skip(
             "not a command to type: the label of the JIT row in startup.py's table, which startup.py runs",
             "dotnet UpperCaseTcp.dll"),
         Entry.Skip(
