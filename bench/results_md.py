@@ -1,11 +1,12 @@
 """bench/RESULTS.md is written by more than one script: each owns some "## " sections and keeps the others'.
 
-run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection"); soak.py
-replaces only its own section, or appends it.
+run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection") and tls.py's
+("TLS"); soak.py and tls.py replace only their own section, or append it.
 """
 import os
 
 SOAK_SECTIONS = ["Soak", "Fault injection"]
+TLS_SECTIONS = ["TLS"]
 
 
 def _split(text):

@@ -81,10 +81,12 @@ def server_command(name, transport, path):
 
 class Server:
     """A server under test, started in its own process group; the context exit stops it. extra_args go at the end of
-    its command line; preexec runs in the child before it starts (by default: raise its descriptor limit)."""
+    its command line; preexec runs in the child before it starts (by default: raise its descriptor limit); command, if
+    given, replaces server_command's (tls.py's servers)."""
 
-    def __init__(self, name, transport, extra_args=(), preexec=raise_file_limit):
+    def __init__(self, name, transport, extra_args=(), preexec=raise_file_limit, command=None):
         self.name = name
+        self.command = command
         self.transport = transport
         self.extra_args = list(extra_args)
         self.preexec = preexec
@@ -93,7 +95,7 @@ class Server:
         self.target = None
 
     def __enter__(self):
-        command = server_command(self.name, self.transport, self.path) + self.extra_args
+        command = (self.command or server_command(self.name, self.transport, self.path)) + self.extra_args
         # stderr goes to a file: a server that reports many errors must not stall on a full pipe.
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
@@ -167,11 +169,12 @@ def build_c():
                    check=True)
 
 
-def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1):
-    """Runs the load generator once against a server and returns its figures (a dict)."""
+def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1, extra_args=()):
+    """Runs the load generator once against a server and returns its figures (a dict); extra_args go to the load
+    generator (tls.py: --tls)."""
     command = ["dotnet", LOAD, "--target", server.target, "--scenario", scenario, "--connections", str(connections),
                "--size", str(size), "--pipeline", str(pipeline), "--warmup", str(warmup), "--duration", str(duration),
-               "--server-pid", str(server.process.pid)]
+               "--server-pid", str(server.process.pid)] + list(extra_args)
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=ENV, preexec_fn=raise_file_limit,
                               timeout=warmup + duration + 120)
@@ -195,6 +198,8 @@ def summary(f):
             f["rps"], f["p50_us"], f["p99_us"], "  resent %d" % f["resent"] if "resent" in f else "")
     if f["scenario"] == "bulk":
         return "%8.1f MB/s" % f["mb_per_s"]
+    if f["scenario"] == "handshake":
+        return "%9.0f handshakes/s  p50 %6d us  p99 %6d us" % (f["rps"], f["p50_us"], f["p99_us"])
     return "%.2f KiB/connection (%d held; RSS %.1f -> %.1f MiB; threads %d -> %d)" % (
         f["kib_per_connection"], f["held"], f["rss_before_mib"], f["rss_after_mib"], f["threads_before"],
         f["threads_after"])
@@ -467,7 +472,8 @@ def main():
     ]
     text = "\n".join(report)
     if args.output:
-        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS)  # soak.py's sections, from their own runs
+        # soak.py's and tls.py's sections, from their own runs
+        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS + results_md.TLS_SECTIONS)
         with open(args.output, "w") as out:
             out.write(text + ("\n" + kept if kept else ""))
     print()

@@ -9,12 +9,18 @@
 //         --server-pid) before and after gives its memory per connection. Every connection echoes once more at the end
 //         to prove the server still holds it.
 //   bulk  one connection streams --size-byte writes while a second task reads the echo; MB/s (10^6 bytes) received.
+//   handshake  (--tls only) N clients each connect, handshake, echo one --size message and close, again and again;
+//         handshakes per second (whole cycles) and p50/p99 of connect + handshake (microseconds).
+//
+// --tls runs echo and bulk over TLS 1.3 (SslStream; the certificate is not validated: see TlsClient.cs), after every
+// connection's handshake, so that the window measures the encrypted echo alone.
 //
 // Every phase is bounded: a connection that hangs ends the run with an error, never a hang.
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using HdrHistogram;
 
@@ -26,6 +32,7 @@ try
         "echo" when options.Target.IsDatagram => await DatagramEcho.RunAsync(options),
         "echo" => await StreamEcho.RunAsync(options),
         "idle" => await IdleConnections.RunAsync(options),
+        "handshake" => await Handshakes.RunAsync(options),
         _ => await Bulk.RunAsync(options),
     };
     Console.WriteLine(json);
@@ -39,10 +46,12 @@ catch (Exception error)
 }
 
 internal sealed record LoadOptions(
-    string Scenario, Target Target, int Connections, int Size, int Pipeline, double Warmup, double Duration, int ServerPid)
+    string Scenario, Target Target, int Connections, int Size, int Pipeline, double Warmup, double Duration, int ServerPid, bool Tls)
 {
     public static LoadOptions Parse(string[] args)
     {
+        bool tls = args.Contains("--tls"); // the one option without a value
+        args = [.. args.Where(a => a != "--tls")];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
@@ -58,12 +67,14 @@ internal sealed record LoadOptions(
             int.Parse(Get("--pipeline", "1"), CultureInfo.InvariantCulture),
             double.Parse(Get("--warmup", "1"), CultureInfo.InvariantCulture),
             double.Parse(Get("--duration", "3"), CultureInfo.InvariantCulture),
-            int.Parse(Get("--server-pid", "0"), CultureInfo.InvariantCulture));
-        if (options.Scenario is not ("echo" or "idle" or "bulk") || options.Connections < 1 || options.Size < 8 || options.Pipeline < 1)
+            int.Parse(Get("--server-pid", "0"), CultureInfo.InvariantCulture),
+            tls);
+        if (options.Scenario is not ("echo" or "idle" or "bulk" or "handshake") || options.Connections < 1 || options.Size < 8 || options.Pipeline < 1
+            || (options.Tls && (options.Target.IsDatagram || options.Scenario == "idle")) || (options.Scenario == "handshake" && !options.Tls))
         {
             throw new ArgumentException(
-                "usage: --target tcp:HOST:PORT|udp:HOST:PORT|unix:PATH --scenario echo|idle|bulk --connections N --size BYTES(>=8) " +
-                "--pipeline DEPTH --warmup SECONDS --duration SECONDS [--server-pid PID (idle)]");
+                "usage: --target tcp:HOST:PORT|udp:HOST:PORT|unix:PATH --scenario echo|idle|bulk|handshake --connections N --size BYTES(>=8) " +
+                "--pipeline DEPTH --warmup SECONDS --duration SECONDS [--server-pid PID (idle)] [--tls (stream echo, bulk and handshake)]");
         }
 
         return options;
@@ -75,21 +86,30 @@ internal sealed class Window
 {
     private long _started;
     private long _ended;
+    private (double Server, double Client) _cpuStarted;
+    private (double Server, double Client) _cpuEnded;
 
     public volatile bool Recording;
     public volatile bool Stopping;
 
     public double Seconds => Stopwatch.GetElapsedTime(_started, _ended).TotalSeconds;
 
+    /// <summary>CPU seconds the server (--server-pid; 0 without one) and this process used in the window: on a machine that
+    /// other work shares, CPU per request is a steadier figure of cost than requests per second.</summary>
+    public (string, object)[] CpuFigures() =>
+        [("server_cpu_s", Math.Round(_cpuEnded.Server - _cpuStarted.Server, 3)), ("client_cpu_s", Math.Round(_cpuEnded.Client - _cpuStarted.Client, 3))];
+
     /// <summary>Runs the window; <paramref name="workers"/> must end soon after <see cref="Stopping"/> is set.</summary>
     public async Task RunAsync(LoadOptions options, Task workers)
     {
         await Task.WhenAny(workers, Task.Delay(TimeSpan.FromSeconds(options.Warmup)));
+        _cpuStarted = (ProcessCpu.Seconds(options.ServerPid), ProcessCpu.OwnSeconds());
         _started = Stopwatch.GetTimestamp();
         Recording = true;
         await Task.WhenAny(workers, Task.Delay(TimeSpan.FromSeconds(options.Duration)));
         Recording = false;
         _ended = Stopwatch.GetTimestamp();
+        _cpuEnded = (ProcessCpu.Seconds(options.ServerPid), ProcessCpu.OwnSeconds());
         Stopping = true;
         if (workers.IsFaulted)
         {
@@ -131,11 +151,11 @@ internal static class Connections
         return sockets;
     }
 
-    public static void CloseAll(IEnumerable<Socket?> sockets)
+    public static void CloseAll(IEnumerable<IDisposable?> connections)
     {
-        foreach (Socket? socket in sockets)
+        foreach (IDisposable? connection in connections)
         {
-            socket?.Dispose();
+            connection?.Dispose();
         }
     }
 
@@ -148,6 +168,25 @@ internal static class Connections
         }
 
         return bytes;
+    }
+
+    /// <summary>Writes <paramref name="message"/> and reads exactly as many bytes back; false if the peer closed.</summary>
+    public static async ValueTask<bool> RoundTripAsync(Stream stream, byte[] message, byte[] reply, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(message, cancellationToken);
+        int received = 0;
+        while (received < reply.Length)
+        {
+            int read = await stream.ReadAsync(reply.AsMemory(received), cancellationToken);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            received += read;
+        }
+
+        return true;
     }
 
     /// <summary>Sends <paramref name="message"/> and reads exactly as many bytes back; false if the peer closed.</summary>
@@ -175,12 +214,14 @@ internal static class StreamEcho
     public static async Task<string> RunAsync(LoadOptions options)
     {
         Socket[] sockets = await Connections.OpenAsync(options.Target, options.Connections);
+        SslStream[]? tls = null;
         try
         {
+            tls = options.Tls ? await TlsClient.AuthenticateAllAsync(sockets) : null;
             var window = new Window();
             var histograms = sockets.Select(_ => new LongHistogram(TimeSpan.FromSeconds(60).Ticks / 10, 3)).ToArray();
             var requests = new long[sockets.Length];
-            Task workers = Task.WhenAll(sockets.Select((socket, i) => Task.Run(() => LoopAsync(socket, options, window, histograms[i], requests, i))));
+            Task workers = Task.WhenAll(sockets.Select((socket, i) => Task.Run(() => LoopAsync(socket, tls?[i], options, window, histograms[i], requests, i))));
             await window.RunAsync(options, workers);
             var all = new LongHistogram(TimeSpan.FromSeconds(60).Ticks / 10, 3);
             foreach (LongHistogram histogram in histograms)
@@ -188,22 +229,26 @@ internal static class StreamEcho
                 all.Add(histogram);
             }
 
-            return Json.Figures(options, requests.Sum(), window.Seconds, all);
+            return Json.Figures(options, requests.Sum(), window.Seconds, all, tls is null ? [] : [.. TlsClient.Describe(tls[0]), .. window.CpuFigures()]);
         }
         finally
         {
+            Connections.CloseAll(tls ?? []);
             Connections.CloseAll(sockets);
         }
     }
 
-    private static async Task LoopAsync(Socket socket, LoadOptions options, Window window, LongHistogram latency, long[] requests, int index)
+    /// <summary>Round trips on the socket, or on its TLS stream when there is one.</summary>
+    private static async Task LoopAsync(Socket socket, SslStream? tls, LoadOptions options, Window window, LongHistogram latency, long[] requests, int index)
     {
         byte[] message = Connections.Pattern(options.Size * options.Pipeline);
         byte[] reply = new byte[message.Length];
         while (!window.Stopping)
         {
             long started = Stopwatch.GetTimestamp();
-            if (!await Connections.RoundTripAsync(socket, message, reply, CancellationToken.None))
+            if (!await (tls is null
+                ? Connections.RoundTripAsync(socket, message, reply, CancellationToken.None)
+                : Connections.RoundTripAsync(tls, message, reply, CancellationToken.None)))
             {
                 throw new IOException("the server closed a connection in the middle of the run.");
             }
@@ -405,8 +450,10 @@ internal static class Bulk
     {
         Socket[] sockets = await Connections.OpenAsync(options.Target, 1);
         Socket socket = sockets[0];
+        SslStream? tls = null;
         try
         {
+            tls = options.Tls ? await TlsClient.AuthenticateAsync(socket, CancellationToken.None) : null;
             var window = new Window();
             long receivedInWindow = 0;
             byte[] chunk = Connections.Pattern(options.Size);
@@ -414,17 +461,27 @@ internal static class Bulk
             {
                 while (!window.Stopping)
                 {
-                    await socket.SendAsync(chunk, SocketFlags.None);
+                    if (tls is null)
+                    {
+                        await socket.SendAsync(chunk, SocketFlags.None);
+                    }
+                    else
+                    {
+                        await tls.WriteAsync(chunk);
+                    }
                 }
 
-                socket.Shutdown(SocketShutdown.Send); // the server echoes what is in flight, then sees the end.
+                // The server echoes what is in flight, then sees the end. Over TLS too without a close_notify first: OpenSSL
+                // fails a read of the echo still in flight after this side has sent close_notify ("application data
+                // after close notify"), and every server's SslStream reads the end of the TCP stream as its end.
+                socket.Shutdown(SocketShutdown.Send);
             }
 
             async Task ReceiveAsync()
             {
                 byte[] buffer = new byte[Math.Max(options.Size, 64 * 1024)];
                 int read;
-                while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                while ((read = await (tls is null ? socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None) : tls.ReadAsync(buffer.AsMemory()))) > 0)
                 {
                     if (window.Recording)
                     {
@@ -434,15 +491,18 @@ internal static class Bulk
             }
 
             await window.RunAsync(options, Task.WhenAll(Task.Run(SendAsync), Task.Run(ReceiveAsync)));
-            return Json.Of(
+            return Json.Of([
                 ("scenario", "bulk"),
                 ("connections", 1),
                 ("size", options.Size),
                 ("seconds", Math.Round(window.Seconds, 3)),
-                ("mb_per_s", Math.Round(receivedInWindow / window.Seconds / 1e6, 1)));
+                ("mb_per_s", Math.Round(receivedInWindow / window.Seconds / 1e6, 1)),
+                .. tls is null ? Array.Empty<(string, object)>() : [.. TlsClient.Describe(tls), .. window.CpuFigures()],
+            ]);
         }
         finally
         {
+            tls?.Dispose();
             Connections.CloseAll(sockets);
         }
     }

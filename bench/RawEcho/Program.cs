@@ -1,21 +1,29 @@
 // The hand-written baseline: an echo server on System.Net.Sockets alone, as a .NET developer would write one without
 // this library. "threads": a thread per connection, blocking Receive/Send (what our Threading mix-in competes with);
 // "async": one async loop per connection, ReceiveAsync/SendAsync (what our Async mix-in competes with). Both use a
-// 64 KiB buffer per connection, as the Echo sample's synchronous handler does.
+// 64 KiB buffer per connection, as the Echo sample's synchronous handler does. --tls --cert C --key K puts an SslStream
+// in front of either (RawTls.cs): the raw TLS baseline of bench/tls.py.
 //
 //   dotnet bench/RawEcho/bin/Release/net10.0/RawEcho.dll --mode threads|async --transport tcp|unixstream [--port 0] [--path P]
+//       [--tls --cert cert.pem --key key.pem]
 //
 // Prints "listening on <endpoint>" and echoes until SIGTERM/SIGINT.
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 string mode = "threads", transport = "tcp", path = Path.Combine(Path.GetTempPath(), "raw-echo.sock");
+string? certificate = null, key = null;
 int port = 0;
+bool tls = args.Contains("--tls"); // the one option without a value
+args = [.. args.Where(a => a != "--tls")];
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
+        case "--cert": certificate = args[i + 1]; break;
+        case "--key": key = args[i + 1]; break;
         case "--mode": mode = args[i + 1]; break;
         case "--transport": transport = args[i + 1]; break;
         case "--port": port = int.Parse(args[i + 1]); break;
@@ -24,6 +32,13 @@ for (int i = 0; i + 1 < args.Length; i += 2)
     }
 }
 
+if (tls && (certificate is null || key is null))
+{
+    Console.Error.WriteLine("--tls needs --cert and --key (PEM files)");
+    return 2;
+}
+
+SslServerAuthenticationOptions? tlsOptions = tls ? RawTls.Options(certificate!, key!) : null;
 using var listener = transport == "unixstream"
     ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
     : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -79,7 +94,17 @@ void AcceptThreads()
             connection.NoDelay = true;
         }
 
-        new Thread(() => EchoBlocking(connection)) { IsBackground = true }.Start();
+        new Thread(() =>
+        {
+            if (tlsOptions is null)
+            {
+                EchoBlocking(connection);
+            }
+            else
+            {
+                RawTls.EchoBlocking(connection, tlsOptions);
+            }
+        }) { IsBackground = true }.Start();
     }
 }
 
@@ -121,7 +146,7 @@ async Task AcceptAsync()
             connection.NoDelay = true;
         }
 
-        _ = EchoAsync(connection);
+        _ = tlsOptions is null ? EchoAsync(connection) : RawTls.EchoAsync(connection, tlsOptions);
     }
 }
 
