@@ -72,15 +72,7 @@ public sealed class InMemoryConnection : IDisposable
     public TimeSpan Timeout
     {
         get => _timeout;
-        set
-        {
-            if (value < TimeSpan.Zero && value != System.Threading.Timeout.InfiniteTimeSpan)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout is zero or positive, or Timeout.InfiniteTimeSpan.");
-            }
-
-            _timeout = value;
-        }
+        set => _timeout = HarnessTimeout.Validate(value);
     }
 
     /// <summary>
