@@ -5,11 +5,15 @@
     python3 bench/run.py --warmup 0.5 --duration 1      # a quick look (noisier)
     python3 bench/run.py --quick                        # a smoke run of a few seconds: checks it works, measures nothing
 
-Every server under test echoes every byte back (datagrams: each datagram back) and is driven by the same load
-generator (bench/LoadGenerator) in one run on this machine, so the ratios compare like with like:
+Every server under test echoes every byte back (datagrams: each datagram back) and is driven by the same clients in
+one run on this machine, so the ratios compare like with like: the closed-loop echo windows by a C client
+(bench/c/echo_client.c, the cheapest client there is, so that the server, not the client, decides the figure on
+2 cores), pipelining, bulk and idle connections by bench/LoadGenerator. Echo rows also give the server's CPU time
+per request, a steadier figure of cost than req/s on a machine that other work shares.
 
     ours-threading   samples/Echo --concurrency threading   (a [SocketServer(..., Threading)] type)
     ours-async       samples/Echo --concurrency async       (a [SocketServer(..., Async)] type)
+    ours-async-inline  the same, with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (see docs/performance.md)
     raw-threads      bench/RawEcho --mode threads           (Socket, a thread per connection, by hand)
     raw-async        bench/RawEcho --mode async             (Socket, ReceiveAsync/SendAsync, by hand)
     cpython          bench/python_echo.py                   (socketserver.Threading*Server)
@@ -51,10 +55,16 @@ FAULT = os.path.join(ROOT, "bench", "FaultServer", RELEASE, "FaultServer.dll")
 PYTHON_ECHO = os.path.join(ROOT, "bench", "python_echo.py")
 C_SOURCE = os.path.join(ROOT, "bench", "c", "echo_server.c")
 C_ECHO = os.path.join(ROOT, "bench", "c", "bin", "echo_server")
+C_CLIENT_SOURCE = os.path.join(ROOT, "bench", "c", "echo_client.c")
+C_CLIENT = os.path.join(ROOT, "bench", "c", "bin", "echo_client")
 PROJECTS = ["samples/Echo", "bench/RawEcho", "bench/KestrelEcho", "bench/LoadGenerator"]
 
 ENV = dict(os.environ, DOTNET_gcServer="0", DOTNET_HillClimbing_Disable="1", DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
 RUNNING = []  # every server process still alive, for the clean-up on any exit
+
+# Servers that differ from another row only in their environment. ours-async-inline: .NET runs socket continuations
+# on its epoll threads instead of handing each to the thread pool (docs/performance.md, "Inline socket completions").
+SERVER_ENV = {"ours-async-inline": {"DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS": "1"}}
 
 
 def raise_file_limit():
@@ -68,7 +78,8 @@ def server_command(name, transport, path):
     if name.startswith("fault-"):  # soak.py's fault suite
         return ["dotnet", FAULT, "--transport", transport, "--concurrency", name[len("fault-"):], "--path", path]
     if name.startswith("ours-"):
-        args = ["dotnet", ECHO, "--transport", transport, "--concurrency", name[len("ours-"):]]
+        concurrency = name[len("ours-"):].split("-")[0]  # ours-async-inline is ours-async with SERVER_ENV's variable
+        args = ["dotnet", ECHO, "--transport", transport, "--concurrency", concurrency]
         return args + (["--path", path] if transport == "unixstream" else ["--host", "127.0.0.1", "--port", "0"])
     if name.startswith("raw-"):
         return ["dotnet", RAW, "--mode", name[len("raw-"):], "--transport", transport, "--path", path]
@@ -99,7 +110,7 @@ class Server:
         # stderr goes to a file: a server that reports many errors must not stall on a full pipe.
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self.errors, text=True, env=ENV,
+            command, stdout=subprocess.PIPE, stderr=self.errors, text=True, env=dict(ENV, **SERVER_ENV.get(self.name, {})),
             preexec_fn=self.preexec, start_new_session=True)
         RUNNING.append(self.process)
         line = self.process.stdout.readline().strip()  # the first line names the endpoint; a dead server ends it
@@ -159,22 +170,29 @@ def build(projects):
 
 
 def build_c():
-    """Compiles the C echo server (the machine's limit) with the system's C compiler, warnings as errors, unless the
-    binary is newer than its source."""
-    if os.path.exists(C_ECHO) and os.path.getmtime(C_ECHO) >= os.path.getmtime(C_SOURCE):
-        return
-    print("building bench/c/echo_server.c (cc -O2)", flush=True)
-    os.makedirs(os.path.dirname(C_ECHO), exist_ok=True)
-    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", C_ECHO, C_SOURCE],
-                   check=True)
+    """Compiles the C echo server (the machine's limit) and the C echo client (the closed-loop load of every echo
+    window) with the system's C compiler, warnings as errors, unless a binary is newer than its source."""
+    for source, binary in [(C_SOURCE, C_ECHO), (C_CLIENT_SOURCE, C_CLIENT)]:
+        if os.path.exists(binary) and os.path.getmtime(binary) >= os.path.getmtime(source):
+            continue
+        print("building %s (cc -O2)" % os.path.relpath(source, ROOT), flush=True)
+        os.makedirs(os.path.dirname(binary), exist_ok=True)
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", binary, source],
+                       check=True)
 
 
 def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1, extra_args=()):
     """Runs the load generator once against a server and returns its figures (a dict); extra_args go to the load
-    generator (tls.py: --tls)."""
-    command = ["dotnet", LOAD, "--target", server.target, "--scenario", scenario, "--connections", str(connections),
-               "--size", str(size), "--pipeline", str(pipeline), "--warmup", str(warmup), "--duration", str(duration),
-               "--server-pid", str(server.process.pid)] + list(extra_args)
+    generator (tls.py: --tls). A plain closed-loop echo (one request in flight per connection) is driven by the C
+    client, bench/c/echo_client.c: it spends the least CPU of any client, which on 2 cores the server under test
+    shares; pipelining, bulk, idle connections and TLS by bench/LoadGenerator."""
+    if scenario == "echo" and pipeline == 1 and not extra_args:
+        command = [C_CLIENT, "--target", server.target, "--connections", str(connections), "--size", str(size),
+                   "--warmup", str(warmup), "--duration", str(duration), "--server-pid", str(server.process.pid)]
+    else:
+        command = ["dotnet", LOAD, "--target", server.target, "--scenario", scenario, "--connections", str(connections),
+                   "--size", str(size), "--pipeline", str(pipeline), "--warmup", str(warmup), "--duration", str(duration),
+                   "--server-pid", str(server.process.pid)] + list(extra_args)
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=ENV, preexec_fn=raise_file_limit,
                               timeout=warmup + duration + 120)
@@ -190,12 +208,21 @@ def load(server, scenario, warmup, duration, connections=1, size=32, pipeline=1,
     return figures
 
 
+def cpu_per_request(f):
+    """Server CPU microseconds per request in the window: on a shared machine a steadier figure of cost than req/s."""
+    if not f.get("requests") or f.get("server_cpu_s") is None:
+        return None
+    return f["server_cpu_s"] * 1e6 / f["requests"]
+
+
 def summary(f):
     if "error" in f:
         return "ERROR: " + f["error"]
     if f["scenario"] == "echo":
-        return "%9.0f req/s  p50 %6d us  p99 %6d us%s" % (
-            f["rps"], f["p50_us"], f["p99_us"], "  resent %d" % f["resent"] if "resent" in f else "")
+        return "%9.0f req/s  p50 %6d us  p99 %6d us%s%s" % (
+            f["rps"], f["p50_us"], f["p99_us"],
+            "  server %.1f us CPU/req" % cpu_per_request(f) if cpu_per_request(f) is not None else "",
+            "  resent %d" % f["resent"] if "resent" in f else "")
     if f["scenario"] == "bulk":
         return "%8.1f MB/s" % f["mb_per_s"]
     if f["scenario"] == "handshake":
@@ -205,8 +232,8 @@ def summary(f):
         f["threads_after"])
 
 
-STREAM_SERVERS = ["c-threads", "c-epoll", "ours-threading", "ours-async", "raw-threads", "raw-async", "cpython", "kestrel"]
-UDP_SERVERS = ["c-threads", "ours-threading", "ours-async", "cpython"]
+STREAM_SERVERS = ["c-threads", "c-epoll", "ours-threading", "ours-async", "ours-async-inline", "raw-threads", "raw-async", "cpython", "kestrel"]
+UDP_SERVERS = ["c-threads", "ours-threading", "ours-async", "cpython"]  # UDP's serving loop uses no async socket call
 
 
 # The windows that feed the targets: measured `--repeat` times each, median kept.
@@ -220,6 +247,7 @@ TARGET_WINDOWS = {
     # ratios to the machine's limit, the C servers
     ("tcp", "echo", 16, "c-threads"), ("tcp", "echo", 256, "c-threads"),
     ("tcp", "echo", 16, "ours-async"), ("tcp", "echo", 256, "ours-async"),
+    ("tcp", "echo", 16, "ours-async-inline"), ("tcp", "echo", 256, "ours-async-inline"),
     ("tcp", "echo", 16, "c-epoll"), ("tcp", "echo", 256, "c-epoll"),
     ("udp", "echo", 16, "c-threads"), ("udp", "echo", 16, "ours-async"),
 }
@@ -278,7 +306,7 @@ def run_all(warmup, duration, repeat):
                     measure((transport, "echo", connections, name), server, "echo", connections)
                 if transport != "tcp":
                     continue
-                if name in ("ours-async", "raw-async", "kestrel", "c-epoll"):
+                if name in ("ours-async", "ours-async-inline", "raw-async", "kestrel", "c-epoll"):
                     measure((transport, "echo", 1000, name), server, "echo", 1000)
                 measure((transport, "pipelined", 16, name), server, "echo", 16, pipeline=16)
                 if name != "cpython":
@@ -318,21 +346,22 @@ def spread(f):
 
 def tables(results):
     out = []
-    out.append("| transport | scenario | conns | server | req/s | p50 µs | p99 µs | MB/s | note |")
-    out.append("|---|---|---:|---|---:|---:|---:|---:|---|")
+    out.append("| transport | scenario | conns | server | req/s | p50 µs | p99 µs | server CPU µs/req | MB/s | note |")
+    out.append("|---|---|---:|---|---:|---:|---:|---:|---:|---|")
     for (transport, scenario, conns, name), f in results.items():
         if scenario == "idle":
             continue
         if "error" in f:
-            out.append("| %s | %s | %d | %s | | | | | ERROR: %s |" % (transport, scenario, conns, name, f["error"]))
+            out.append("| %s | %s | %d | %s | | | | | | ERROR: %s |" % (transport, scenario, conns, name, f["error"]))
         elif scenario == "bulk":
-            out.append("| %s | bulk 64 KiB | %d | %s | | | | %.1f | %s |" % (
+            out.append("| %s | bulk 64 KiB | %d | %s | | | | | %.1f | %s |" % (
                 transport, conns, name, f["mb_per_s"], spread(f)))
         else:
             label = "pipelined ×16" if scenario == "pipelined" else "echo 32 B"
             note = "; ".join(n for n in (spread(f), "resent %d" % f["resent"] if f.get("resent") else "") if n)
-            out.append("| %s | %s | %d | %s | %.0f | %d | %d | | %s |" % (
-                transport, label, conns, name, f["rps"], f["p50_us"], f["p99_us"], note))
+            cpu = cpu_per_request(f)
+            out.append("| %s | %s | %d | %s | %.0f | %d | %d | %s | | %s |" % (
+                transport, label, conns, name, f["rps"], f["p50_us"], f["p99_us"], "" if cpu is None else "%.1f" % cpu, note))
     out.append("")
     out.append("Idle connections (10,000 over tcp, each echoes once, then waits; server VmRSS before and after):")
     out.append("")
@@ -371,14 +400,14 @@ def tables(results):
                "c-threads is a thread per core on one socket). Async servers are also divided by c-epoll:")
     out.append("")
     names = [n for n in STREAM_SERVERS if n != "c-threads"]
-    out.append("| transport | scenario | conns | %s | ours-async / c-epoll |" % " | ".join(names))
-    out.append("|---|---|---:|%s---:|" % ("---:|" * len(names)))
+    out.append("| transport | scenario | conns | %s | ours-async / c-epoll | ours-async-inline / c-epoll |" % " | ".join(names))
+    out.append("|---|---|---:|%s---:|---:|" % ("---:|" * len(names)))
     for (transport, scenario, conns) in seen:
         key = (transport, scenario, conns)
         field = "mb_per_s" if scenario == "bulk" else "rps"
-        out.append("| %s | %s | %d | %s | %s |" % (
+        out.append("| %s | %s | %d | %s | %s | %s |" % (
             transport, scenario, conns, " | ".join(fmt(ratio(results, key, n, "c-threads", field)) for n in names),
-            fmt(ratio(results, key, "ours-async", "c-epoll", field))))
+            fmt(ratio(results, key, "ours-async", "c-epoll", field)), fmt(ratio(results, key, "ours-async-inline", "c-epoll", field))))
     return out
 
 
@@ -396,6 +425,8 @@ def targets(results):
         ("Threading TCP echo 32 B, 256 conns vs C thread per connection", ratio(results, ("tcp", "echo", 256), "ours-threading", "c-threads", "rps"), 0.8),
         ("Async TCP echo 32 B, 16 conns vs C thread per connection", ratio(results, ("tcp", "echo", 16), "ours-async", "c-threads", "rps"), 0.8),
         ("Async TCP echo 32 B, 256 conns vs C thread per connection", ratio(results, ("tcp", "echo", 256), "ours-async", "c-threads", "rps"), 0.8),
+        ("Async TCP echo 32 B, 16 conns, inline socket completions, vs C thread per connection", ratio(results, ("tcp", "echo", 16), "ours-async-inline", "c-threads", "rps"), 0.8),
+        ("Async TCP echo 32 B, 256 conns, inline socket completions, vs C thread per connection", ratio(results, ("tcp", "echo", 256), "ours-async-inline", "c-threads", "rps"), 0.8),
         ("UDP echo 32 B, 16 clients: Threading vs C UDP echo", ratio(results, ("udp", "echo", 16), "ours-threading", "c-threads", "rps"), 0.8),
         ("UDP echo 32 B, 16 clients: Async vs C UDP echo", ratio(results, ("udp", "echo", 16), "ours-async", "c-threads", "rps"), 0.8),
     ]
