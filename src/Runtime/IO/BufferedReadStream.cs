@@ -274,6 +274,7 @@ public sealed class BufferedReadStream : Stream
     /// An empty <paramref name="buffer"/> is a zero-byte read: with nothing buffered it completes when the source has
     /// data (or ends), without taking a buffer, and returns 0 (see the class remarks).
     /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // no allocation per read that waits for data
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -471,6 +472,7 @@ public sealed class BufferedReadStream : Stream
     /// Refills the empty buffer asynchronously. The buffer is created only when data has arrived (a zero-byte read
     /// waits for it first), so a connection that waits idle holds no buffer.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_source is null)

@@ -292,7 +292,12 @@ public sealed class ThreadingMixIn : ServerMixIn<IThreadingSettings>
             Work? work = first;
             while (work is not null)
             {
-                current.IsBackground = work.DaemonThreads;
+                // Set only when it changes: the setter takes a runtime-wide lock, a cost per datagram for a UDP server.
+                if (current.IsBackground != work.DaemonThreads)
+                {
+                    current.IsBackground = work.DaemonThreads;
+                }
+
                 if (NamesRequests && work != first)
                 {
                     current.Name = work.Name;
@@ -304,7 +309,11 @@ public sealed class ThreadingMixIn : ServerMixIn<IThreadingSettings>
                 }
                 finally
                 {
-                    current.IsBackground = true; // a waiting thread never keeps the process alive
+                    if (!current.IsBackground)
+                    {
+                        current.IsBackground = true; // a waiting thread never keeps the process alive
+                    }
+
                     owner.Finished(work);
                 }
 
