@@ -183,7 +183,7 @@ public class CompositionAgreementTests
         INamedTypeSymbol server = composed.GetSymbolsWithName(n => n == "S", SymbolFilter.Type).OfType<INamedTypeSymbol>().Single(t => t.Locations.Any(l => l.SourceTree == input));
         AttributeData attribute = server.GetAttributes().Single(a => a.AttributeClass?.Name == "SocketServerAttribute");
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
-        (ImmutableArray<CompositionProblem> problems, Composition? composition) = CompositionCheck.Check(server, attribute, composed, new RuntimeSymbols(composed), CancellationToken.None);
+        (ImmutableArray<CompositionProblem> problems, Composition? composition) = CompositionCheck.Check(server, attribute, composed, new RuntimeSymbols(composed), collisions: true, CancellationToken.None);
         var words = problems.Where(p => !p.IsCompilers).Select(p => (p.DiagnosticId, p.Message, p.Locate(syntax, server)))
             .Concat((composition?.Collisions ?? []).Where(c => c.Kind != CollisionKind.PrimaryConstructor).Select(c => (
                 DiagnosticIds.GeneratedMemberCollision,

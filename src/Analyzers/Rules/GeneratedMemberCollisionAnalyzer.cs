@@ -47,7 +47,7 @@ public sealed class GeneratedMemberCollisionAnalyzer : DiagnosticAnalyzer
 
         // A declaration refused for another reason (SSA002, SSA007, the compiler's errors) gets no generated member to collide with.
         // (The check gives a composition only when the sole problems are collisions.)
-        if (CompositionCheck.Check(server, attribute, context.Compilation, known, context.CancellationToken).Composition is not { } composition)
+        if (CompositionCheck.Check(server, attribute, context.Compilation, known, collisions: true, context.CancellationToken).Composition is not { } composition)
         {
             return;
         }

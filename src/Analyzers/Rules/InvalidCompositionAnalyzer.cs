@@ -43,7 +43,7 @@ public sealed class InvalidCompositionAnalyzer : DiagnosticAnalyzer
         }
 
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
-        foreach (CompositionProblem problem in CompositionCheck.Check(server, attribute, context.Compilation, known, context.CancellationToken).Problems)
+        foreach (CompositionProblem problem in CompositionCheck.Check(server, attribute, context.Compilation, known, collisions: false, context.CancellationToken).Problems)
         {
             if (problem.DiagnosticId == Descriptors.InvalidComposition.Id)
             {

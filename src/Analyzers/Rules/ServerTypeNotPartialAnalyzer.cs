@@ -40,7 +40,7 @@ public sealed class ServerTypeNotPartialAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (CompositionProblem problem in CompositionCheck.Check(server, attribute, context.Compilation, known, context.CancellationToken).Problems)
+        foreach (CompositionProblem problem in CompositionCheck.Check(server, attribute, context.Compilation, known, collisions: false, context.CancellationToken).Problems)
         {
             if (problem.DiagnosticId == Descriptors.ServerTypeNotPartial.Id && SymbolEqualityComparer.Default.Equals(problem.DeclaringType, type))
             {

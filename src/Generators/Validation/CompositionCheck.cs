@@ -22,11 +22,13 @@ internal sealed class CompositionCheck
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
     private readonly bool _all;
+    private readonly bool _collisions;
     private readonly RuntimeSymbols _runtime;
     private List<CompositionProblem>? _problems;
 
-    private CompositionCheck(INamedTypeSymbol server, AttributeData attribute, Compilation compilation, RuntimeSymbols runtime, bool all, CancellationToken cancellationToken)
+    private CompositionCheck(INamedTypeSymbol server, AttributeData attribute, Compilation compilation, RuntimeSymbols runtime, bool all, bool collisions, CancellationToken cancellationToken)
     {
+        _collisions = collisions;
         _server = server;
         _attribute = attribute;
         _compilation = compilation;
@@ -38,7 +40,7 @@ internal sealed class CompositionCheck
     /// <summary>For the generator: what it composes, or <see langword="null"/> and the first problem (<paramref name="refusal"/>).</summary>
     public static Composition? Compose(INamedTypeSymbol server, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out CompositionProblem? refusal)
     {
-        var check = new CompositionCheck(server, attribute, compilation, new RuntimeSymbols(compilation), all: false, cancellationToken);
+        var check = new CompositionCheck(server, attribute, compilation, new RuntimeSymbols(compilation), all: false, collisions: true, cancellationToken);
         Composition? composition = check.Run();
         refusal = check._problems?[0];
         return refusal is null ? composition : null;
@@ -46,12 +48,14 @@ internal sealed class CompositionCheck
 
     /// <summary>
     /// For the analyzers: every problem, and what the generator composes when the only problems are collisions (SSA008's,
-    /// whose <see cref="Composition.Collisions"/> it reports), else <see langword="null"/>.
+    /// whose <see cref="Composition.Collisions"/> it reports), else <see langword="null"/>. Without
+    /// <paramref name="collisions"/> the user's members are not compared with the generated ones (the slowest part, which
+    /// only SSA008 needs): no <see cref="Refusal.PrimaryConstructor"/>, and no collisions in the composition.
     /// </summary>
     public static (ImmutableArray<CompositionProblem> Problems, Composition? Composition) Check(
-        INamedTypeSymbol server, AttributeData attribute, Compilation compilation, RuntimeSymbols runtime, CancellationToken cancellationToken)
+        INamedTypeSymbol server, AttributeData attribute, Compilation compilation, RuntimeSymbols runtime, bool collisions, CancellationToken cancellationToken)
     {
-        var check = new CompositionCheck(server, attribute, compilation, runtime, all: true, cancellationToken);
+        var check = new CompositionCheck(server, attribute, compilation, runtime, all: true, collisions, cancellationToken);
         Composition? composition = check.Run();
         return (check._problems?.ToImmutableArray() ?? ImmutableArray<CompositionProblem>.Empty, composition);
     }
@@ -145,7 +149,9 @@ internal sealed class CompositionCheck
         }
 
         MixInChain chain = MixInChain.Create(mixIns, concurrency.MixIn);
-        ImmutableArray<Collision> collisions = GeneratedMembers.Find(_server, _compilation, Transports.IsUnix(transport.Value), chain, handler is not null, _cancellationToken);
+        ImmutableArray<Collision> collisions = _collisions
+            ? GeneratedMembers.Find(_server, _compilation, Transports.IsUnix(transport.Value), chain, handler is not null, _cancellationToken)
+            : ImmutableArray<Collision>.Empty;
         foreach (Collision collision in collisions)
         {
             // The generated constructors cannot call a primary constructor: nothing is composed.
