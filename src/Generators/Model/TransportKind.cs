@@ -50,11 +50,12 @@ internal static class Transports
         _ => "Unix datagram",
     };
 
+    /// <summary>The request handler class a handler of <paramref name="transport"/> derives from: "StreamRequestHandler", "AsyncDatagramRequestHandler".</summary>
+    public static string HandlerBase(TransportKind transport, bool isAsync = false) =>
+        (isAsync ? "Async" : string.Empty) + (IsStream(transport) ? "StreamRequestHandler" : "DatagramRequestHandler");
+
     /// <summary>The handler base classes that fit <paramref name="transport"/>, as a message names them; both kinds when it is unknown.</summary>
-    public static string HandlerBases(TransportKind? transport) => transport switch
-    {
-        null => "StreamRequestHandler or DatagramRequestHandler",
-        { } known when IsStream(known) => "StreamRequestHandler (or AsyncStreamRequestHandler)",
-        _ => "DatagramRequestHandler (or AsyncDatagramRequestHandler)",
-    };
+    public static string HandlerBases(TransportKind? transport) => transport is { } known
+        ? $"{HandlerBase(known)} (or {HandlerBase(known, isAsync: true)})"
+        : $"{HandlerBase(TransportKind.Tcp)} or {HandlerBase(TransportKind.Udp)}";
 }
