@@ -349,12 +349,12 @@ internal sealed class CompositionCheck
             return value.Value is ITypeSymbol ? Invalid($"'{Display(value)}' is not a request handler: name a class derived from {handlerBases}") : CompositionProblem.Compilers(Refusal.HandlerNotCreatable);
         }
 
-        return Uncreatable(handler, _runtime.BaseRequestHandler, "a request handler") switch
+        return Creatability.Check(handler, _runtime.BaseRequestHandler, "a request handler", _server, _compilation) switch
         {
             null => null,
-            (Why.Compilers, _) => CompositionProblem.Compilers(Refusal.HandlerNotCreatable),
-            (Why.NotDerived, string text) => Invalid($"{text}: name a class derived from {handlerBases}"),
-            (Why.NoConstructor, string text) => Invalid($"{text}: drop 'Handler =' and pass a factory to the constructor: 'new {_server.Name}(address, () => new {handler.Name}(...))'"),
+            (Uncreatable.Compilers, _) => CompositionProblem.Compilers(Refusal.HandlerNotCreatable),
+            (Uncreatable.NotDerived, string text) => Invalid($"{text}: name a class derived from {handlerBases}"),
+            (Uncreatable.NoConstructor, string text) => Invalid($"{text}: drop 'Handler =' and pass a factory to the constructor: 'new {_server.Name}(address, () => new {handler.Name}(...))'"),
             (_, string text) => Invalid(text),
         };
     }
@@ -420,119 +420,22 @@ internal sealed class CompositionCheck
             return Invalid(Refusal.ConcurrencyMixInListed, $"'{mixIn.Name}' is a concurrency mix-in, not a user mix-in: remove 'typeof({mixIn.Name})' and put {member.Name} in the concurrency position: [SocketServer({transport ?? TransportKind.Tcp}, {member.Name})]");
         }
 
-        return Uncreatable(mixIn, _runtime.ServerMixIn, "a ServerMixIn") switch
+        return Creatability.Check(mixIn, _runtime.ServerMixIn, "a ServerMixIn", _server, _compilation) switch
         {
             null => null,
-            (Why.Compilers, _) => CompositionProblem.Compilers(Refusal.MixInNotCreatable),
-            (Why.NotDerived, string text) => Invalid(Refusal.MixInNotCreatable, $"{text}: name a class derived from ServerMixIn, or remove the entry"),
-            (Why.NoConstructor, string text) => Invalid(Refusal.MixInNotCreatable, $"{text}: give it a public parameterless constructor (a mix-in reads its settings from the server, not from constructor arguments)"),
+            (Uncreatable.Compilers, _) => CompositionProblem.Compilers(Refusal.MixInNotCreatable),
+            (Uncreatable.NotDerived, string text) => Invalid(Refusal.MixInNotCreatable, $"{text}: name a class derived from ServerMixIn, or remove the entry"),
+            (Uncreatable.NoConstructor, string text) => Invalid(Refusal.MixInNotCreatable, $"{text}: give it a public parameterless constructor (a mix-in reads its settings from the server, not from constructor arguments)"),
             (_, string text) => Invalid(Refusal.MixInNotCreatable, text),
         };
     }
 
-    private enum Why
-    {
-        Compilers,
-        NotDerived,
-        OpenGeneric,
-        Abstract,
-        NoConstructor,
-    }
-
-    /// <summary>
-    /// Why generated code in the server cannot create <paramref name="type"/> with <c>new T()</c> as a <paramref name="what"/>
-    /// (a concrete, closed class derived from <paramref name="requiredBase"/> with an accessible parameterless constructor), or null if it can.
-    /// </summary>
-    private (Why Why, string Text)? Uncreatable(INamedTypeSymbol type, INamedTypeSymbol? requiredBase, string what)
-    {
-        if (type.TypeKind == TypeKind.Error)
-        {
-            return (Why.Compilers, string.Empty); // the compiler reports the unknown type
-        }
-
-        // An open generic type has no base type of its own; its definition has.
-        if (type.TypeKind != TypeKind.Class || !RuntimeSymbols.DerivesFrom(type.IsUnboundGenericType ? type.OriginalDefinition : type, requiredBase))
-        {
-            return (Why.NotDerived, $"'{type.Name}' is not {what}");
-        }
-
-        if (type.IsUnboundGenericType)
-        {
-            return (Why.OpenGeneric, $"'{type.Name}' is an open generic type: give its type arguments, e.g. 'typeof({type.Name}<{string.Join(", ", type.TypeParameters.Select(_ => "int"))}>)'");
-        }
-
-        if (ContainsTypeParameters(type))
-        {
-            return (Why.Compilers, string.Empty); // an attribute argument cannot use type parameters (CS0416)
-        }
-
-        if (type.IsAbstract)
-        {
-            return (Why.Abstract, $"'{type.Name}' is abstract, so the server cannot create it with 'new {type.Name}()': name a concrete class derived from it");
-        }
-
-        foreach (IMethodSymbol constructor in type.InstanceConstructors)
-        {
-            if (constructor.Parameters.Length == 0 && _compilation.IsSymbolAccessibleWithin(constructor, _server))
-            {
-                return null;
-            }
-        }
-
-        return (Why.NoConstructor, $"'{type.Name}' has no public parameterless constructor, so the server cannot create it with 'new {type.Name}()'");
-    }
-
-    private static bool ContainsTypeParameters(INamedTypeSymbol type) =>
-        type.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter || (t is INamedTypeSymbol named && ContainsTypeParameters(named)))
-        || (type.ContainingType is { } outer && ContainsTypeParameters(outer));
-
     private AttributeSyntax? Syntax() => _attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
 
     private string NullListText() =>
-        CommaMissingBefore(Syntax(), 2)
+        AttributeArguments.CommaMissingBefore(Syntax(), 2)
             ? "the mix-in list is null: a comma is missing before 'null', so 'null' is read as the whole mix-in list; remove 'null', or name mix-ins with typeof(MyMixIn)"
             : "the mix-in list is null: name mix-ins with typeof(MyMixIn), or leave the argument out for none";
-
-    /// <summary>Whether the parser's recovery inserted the comma before the positional argument at <paramref name="index"/>.</summary>
-    private static bool CommaMissingBefore(AttributeSyntax? syntax, int index)
-    {
-        if (syntax?.ArgumentList is not { } list || Positional(syntax, index) is not { } argument)
-        {
-            return false;
-        }
-
-        int at = list.Arguments.IndexOf(argument);
-        return at > 0 && list.Arguments.GetSeparator(at - 1).IsMissing;
-    }
-
-    /// <summary>The positional argument at <paramref name="index"/> as written, or null.</summary>
-    public static AttributeArgumentSyntax? Positional(AttributeSyntax? syntax, int index)
-    {
-        int position = 0;
-        foreach (AttributeArgumentSyntax argument in syntax?.ArgumentList?.Arguments ?? default)
-        {
-            if (argument.NameEquals is null && argument.NameColon is null && position++ == index)
-            {
-                return argument;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The named argument <paramref name="name"/> as written, or null.</summary>
-    public static AttributeArgumentSyntax? Named(AttributeSyntax? syntax, string? name)
-    {
-        foreach (AttributeArgumentSyntax argument in syntax?.ArgumentList?.Arguments ?? default)
-        {
-            if (argument.NameEquals?.Name.Identifier.ValueText == name)
-            {
-                return argument;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>An array, pointer or other type that is not a class the server could create, as the user wrote it.</summary>
     private static string Display(TypedConstant type) =>

@@ -78,8 +78,8 @@ internal sealed class CompositionProblem
     {
         Location? at = Site switch
         {
-            ProblemSite.PositionalArgument => CompositionCheck.Positional(attribute, ArgumentIndex)?.GetLocation(),
-            ProblemSite.NamedArgument => CompositionCheck.Named(attribute, ArgumentName)?.GetLocation(),
+            ProblemSite.PositionalArgument => AttributeArguments.Positional(attribute, ArgumentIndex)?.GetLocation(),
+            ProblemSite.NamedArgument => AttributeArguments.Named(attribute, ArgumentName)?.GetLocation(),
             ProblemSite.Declaration => Declaration,
             _ => null,
         };
