@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers;
 
@@ -158,7 +159,7 @@ internal sealed class CompilationIndex
             _uses[key] = uses = [];
         }
 
-        if (!uses.Any(u => u.ServerName == use.ServerName && u.Composition.Concurrency == use.Composition.Concurrency))
+        if (!uses.Any(u => u.ServerName == use.ServerName && u.Composition.Concurrency.Name == use.Composition.Concurrency.Name))
         {
             uses.Add(use);
         }

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers;
 
@@ -20,7 +21,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ServerTypeNotPartial = new(
         DiagnosticIds.ServerTypeNotPartial,
         "[SocketServer] type is not partial",
-        "'{0}' is not partial, so the generator cannot add the rest of [SocketServer] class '{1}'{2} and generates nothing for it, which is why its constructors and server members are missing where it is used (CS1729, CS1061, CS1674): add 'partial' to '{0}'",
+        CompositionMessages.NotPartial,
         "Usage",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -70,7 +71,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor InvalidComposition = new(
         DiagnosticIds.InvalidComposition,
         "Invalid [SocketServer] composition",
-        "[SocketServer] on '{0}' cannot be composed: {1}",
+        CompositionMessages.InvalidComposition,
         "Usage",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -80,7 +81,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor GeneratedMemberCollision = new(
         DiagnosticIds.GeneratedMemberCollision,
         "A declaration collides with a member the generator writes",
-        "{0} collides with {1}: {2}",
+        CompositionMessages.GeneratedMemberCollision,
         "Usage",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers;
 
@@ -132,10 +133,10 @@ internal sealed class RequestCode
     /// one of <paramref name="concurrencies"/> creates it (SSA003, SSA006); <paramref name="includeGuarded"/> keeps writes
     /// under a lock.
     /// </summary>
-    public void ReportSharedWrites(SymbolAnalysisContext context, CompilationIndex index, Concurrency[] concurrencies, DiagnosticDescriptor rule, bool includeGuarded)
+    public void ReportSharedWrites(SymbolAnalysisContext context, CompilationIndex index, string[] concurrencies, DiagnosticDescriptor rule, bool includeGuarded)
     {
         if (!Known.IsHandler(Type)
-            || index.UsesOf(Type).FirstOrDefault(u => concurrencies.Contains(u.Composition.Concurrency)) is not { ServerName: not null } use)
+            || index.UsesOf(Type).FirstOrDefault(u => concurrencies.Contains(u.Composition.Concurrency.Name)) is not { ServerName: not null } use)
         {
             return;
         }
@@ -145,7 +146,7 @@ internal sealed class RequestCode
         {
             if ((includeGuarded || !write.Guarded) && reported.Add(write.Location))
             {
-                context.ReportDiagnostic(Diagnostic.Create(rule, write.Location, write.Method.Name, write.Member, use.ServerName, use.Composition.Concurrency));
+                context.ReportDiagnostic(Diagnostic.Create(rule, write.Location, write.Method.Name, write.Member, use.ServerName, use.Composition.Concurrency.Name));
             }
         }
     }

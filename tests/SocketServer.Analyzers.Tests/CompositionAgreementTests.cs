@@ -1,7 +1,11 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SocketServer.Analyzers.Tests.Fuzzing;
+using SocketServer.Generators.Model;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Tests;
 
@@ -153,6 +157,9 @@ public class CompositionAgreementTests
     public void The_table_has_at_least_60_declarations() =>
         Assert.True(Valid().Count + Refused().Count + Colliding().Count >= 60);
 
+    private static List<(string Id, string? Message, Location Location)> Ordered(IEnumerable<(string Id, string? Message, Location Location)> diagnostics) =>
+        diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal).ToList();
+
     private static async Task Check(string declaration, bool expectComposed, bool expectSsaError)
     {
         Compilation composed = CompilerPlugins.Compose(Preamble + declaration);
@@ -170,6 +177,23 @@ public class CompositionAgreementTests
         bool refusalReported = ssaAtUser.Any(d => d.Id is DiagnosticIds.ServerTypeNotPartial or DiagnosticIds.InvalidComposition
             || (d.Id == DiagnosticIds.GeneratedMemberCollision && d.Properties.TryGetValue("Kind", out string? kind) && kind == "PrimaryConstructor"));
         Assert.True(generated != refusalReported, Describe());
+
+        // Same words: the refusal diagnostics at the user's code are exactly the problems the shared validator finds (the
+        // generator refuses by the first), and the collisions of what it composes, in its words and where it puts them.
+        INamedTypeSymbol server = composed.GetSymbolsWithName(n => n == "S", SymbolFilter.Type).OfType<INamedTypeSymbol>().Single(t => t.Locations.Any(l => l.SourceTree == input));
+        AttributeData attribute = server.GetAttributes().Single(a => a.AttributeClass?.Name == "SocketServerAttribute");
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
+        (ImmutableArray<CompositionProblem> problems, Composition? composition) = CompositionCheck.Check(server, attribute, composed, new RuntimeSymbols(composed), collisions: true, CancellationToken.None);
+        var words = problems.Where(p => !p.IsCompilers).Select(p => (p.DiagnosticId, p.Message, p.Locate(syntax, server)))
+            .Concat((composition?.Collisions ?? []).Where(c => c.Kind != CollisionKind.PrimaryConstructor).Select(c => (
+                DiagnosticIds.GeneratedMemberCollision,
+                (string?)string.Format(CultureInfo.InvariantCulture, CompositionMessages.GeneratedMemberCollision, c.UserMember, c.Generated, c.Advice),
+                c.Location)))
+            .Where(w => w.Item3.SourceTree == input); // the analyzers do not report in the generated part
+        var reported = ssaAtUser.Where(d => d.Id is DiagnosticIds.ServerTypeNotPartial or DiagnosticIds.InvalidComposition or DiagnosticIds.GeneratedMemberCollision)
+            .Select(d => (d.Id, (string?)d.GetMessage(CultureInfo.InvariantCulture), d.Location));
+        Assert.Equal(Ordered(words), Ordered(reported));
+        Assert.Equal(problems.IsEmpty, generated);
 
         // An error in the generated file is always explained at the user's code.
         if (errors.Any(d => d.Location.SourceTree is { } tree && tree != input))

@@ -337,4 +337,31 @@ public class GeneratedMemberCollisionTests
             null,
             Error(0),
             Error(1));
+
+    /// <summary>
+    /// A class refused for another reason (SSA007, SSA002) gets nothing generated, so nothing collides there: only the
+    /// refusal's error is reported, not a collision with members that are never written.
+    /// </summary>
+    [Fact]
+    public Task Not_for_a_class_the_generator_refuses_for_another_reason() =>
+        Verify.AnalyzerAsync<GeneratedMemberCollisionAnalyzer>(
+            """
+            [SocketServer(Tcp, Forking, typeof(AbstractMixIn))]
+            public partial class Invalid
+            {
+                public long MaxChildren => 40;
+
+                public Invalid(EndPoint address, Func<BaseRequestHandler> factory, bool bind) { }
+            }
+
+            [SocketServer(Tcp, Forking)]
+            public class NotPartial
+            {
+                public long MaxChildren => 40;
+
+                public NotPartial(EndPoint address, Func<BaseRequestHandler> factory, bool bind) { }
+            }
+
+            public abstract class AbstractMixIn : ServerMixIn;
+            """);
 }

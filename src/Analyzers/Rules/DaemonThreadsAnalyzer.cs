@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Rules;
 
@@ -32,7 +33,7 @@ public sealed class DaemonThreadsAnalyzer : DiagnosticAnalyzer
                 symbol =>
                 {
                     var type = (INamedTypeSymbol)symbol.Symbol;
-                    if (ServerComposition.FromAttribute(type, known) is { Concurrency: Concurrency.Threading }
+                    if (ServerComposition.FromAttribute(type, known) is { Concurrency.Name: ConcurrencyKinds.Threading }
                         && !type.GetMembers("DaemonThreads").Any(IsDeclaredByUser)
                         && !index.Value.AssignsDaemonThreads(type))
                     {

@@ -20,5 +20,5 @@ public sealed class ForkingSharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index) =>
-        code.ReportSharedWrites(context, index, [Concurrency.Forking], Descriptors.ForkingHandlerWritesSharedState, includeGuarded: true);
+        code.ReportSharedWrites(context, index, [ConcurrencyKinds.Forking], Descriptors.ForkingHandlerWritesSharedState, includeGuarded: true);
 }

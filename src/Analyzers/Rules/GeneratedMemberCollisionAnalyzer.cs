@@ -1,9 +1,8 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SocketServer.Generators.Model;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Rules;
 
@@ -12,7 +11,8 @@ namespace SocketServer.Analyzers.Rules;
 /// <see cref="GeneratedMembers.Find"/>, which the generator uses too): a constructor with a generated constructor's
 /// parameter types, a primary constructor, a step the generated part overrides, a setting the generated code reads
 /// declared with a type or kind it cannot read. The generator leaves the colliding member out (or, for a primary
-/// constructor, composes nothing), so this error at the user's declaration is the one that explains it.
+/// constructor, composes nothing), so this error at the user's declaration is the one that explains it. A declaration
+/// <see cref="CompositionCheck"/> refuses for another reason gets nothing generated, so nothing collides there.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GeneratedMemberCollisionAnalyzer : DiagnosticAnalyzer
@@ -40,26 +40,19 @@ public sealed class GeneratedMemberCollisionAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, KnownTypes known)
     {
         var server = (INamedTypeSymbol)context.Symbol;
-        if (server.TypeKind != TypeKind.Class || server.IsStatic || server.IsRecord
-            || ServerComposition.Attribute(server, known) is not { } attribute
-            || ServerComposition.FromAttribute(server, known) is not { } composition)
+        if (ServerComposition.Attribute(server, known) is not { } attribute)
         {
             return;
         }
 
-        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        IEnumerable<INamedTypeSymbol> userMixIns = arguments.Length == 3 && arguments[2] is { Kind: TypedConstantKind.Array, IsNull: false } list
-            ? list.Values.Select(v => v.Value).OfType<INamedTypeSymbol>()
-            : [];
-        MixInChain chain = MixInChain.Create(userMixIns, MixInChain.Concurrency(context.Compilation, (int)composition.Concurrency)?.MixIn);
-        ImmutableArray<Collision> collisions = GeneratedMembers.Find(
-            server,
-            context.Compilation,
-            unix: composition.Transport is Transport.UnixStream or Transport.UnixDatagram,
-            chain,
-            hasHandler: ServerComposition.HandlerOf(attribute) is not null,
-            context.CancellationToken);
-        foreach (Collision collision in collisions)
+        // A declaration refused for another reason (SSA002, SSA007, the compiler's errors) gets no generated member to collide with.
+        // (The check gives a composition only when the sole problems are collisions.)
+        if (CompositionCheck.Check(server, attribute, context.Compilation, known, collisions: true, context.CancellationToken).Composition is not { } composition)
+        {
+            return;
+        }
+
+        foreach (Collision collision in composition.Collisions)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.GeneratedMemberCollision,

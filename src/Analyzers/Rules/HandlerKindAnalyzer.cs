@@ -4,6 +4,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SocketServer.Generators.Model;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Rules;
 
@@ -82,7 +84,7 @@ public sealed class HandlerKindAnalyzer : DiagnosticAnalyzer
                 prefix + (stream ? "StreamRequestHandler" : "DatagramRequestHandler"),
                 server.Name,
                 composition.TransportName,
-                prefix + (composition.IsStream ? "StreamRequestHandler" : "DatagramRequestHandler")));
+                Transports.HandlerBase(composition.Transport, isAsync)));
         }
     }
 }

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Rules;
 
@@ -30,25 +28,23 @@ public sealed class ServerTypeNotPartialAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Reports each type from its own analysis (so the diagnostic is local and its fix is offered): a server that is
-    /// not partial, and a type that is not partial but contains a server.
+    /// not partial, and a type that is not partial but contains a server. The problems and their words are
+    /// <see cref="CompositionCheck"/>'s, which the generator refuses by.
     /// </summary>
     private static void Analyze(SymbolAnalysisContext context, KnownTypes known)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         INamedTypeSymbol? server = ServerComposition.Attribute(type, known) is not null ? type : ContainedServer(type, known);
-        if (server is null)
+        if (server is null || ServerComposition.Attribute(server, known) is not { } attribute)
         {
             return;
         }
 
-        string where = SymbolEqualityComparer.Default.Equals(server, type) ? string.Empty : $" (declared inside '{type.Name}')";
-
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        foreach (CompositionProblem problem in CompositionCheck.Check(server, attribute, context.Compilation, known, collisions: false, context.CancellationToken).Problems)
         {
-            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
-                && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            if (problem.DiagnosticId == Descriptors.ServerTypeNotPartial.Id && SymbolEqualityComparer.Default.Equals(problem.DeclaringType, type))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ServerTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, server.Name, where));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ServerTypeNotPartial, problem.Locate(null, server), [.. problem.Arguments]));
             }
         }
     }

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Analyzers.Rules;
 
@@ -57,8 +58,8 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
         if (code.Known.IsHandler(code.Type))
         {
             ImmutableArray<HandlerUse> uses = index.UsesOf(code.Type);
-            HandlerUse[] sync = uses.Where(u => u.Composition.Concurrency == Concurrency.Sync).ToArray();
-            HandlerUse[] forking = uses.Where(u => u.Composition.Concurrency == Concurrency.Forking).ToArray();
+            HandlerUse[] sync = uses.Where(u => u.Composition.Concurrency.Name == ConcurrencyKinds.Sync).ToArray();
+            HandlerUse[] forking = uses.Where(u => u.Composition.Concurrency.Name == ConcurrencyKinds.Forking).ToArray();
             if (sync.Length == 0 && forking.Length == 0)
             {
                 return;
@@ -79,12 +80,12 @@ public sealed class ShutdownOnServingThreadAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (ServerComposition.Of(code.Type, code.Known) is not { } composition || composition.Concurrency == Concurrency.Async)
+        if (ServerComposition.Of(code.Type, code.Known) is not { } composition || composition.Concurrency.Name == ConcurrencyKinds.Async)
         {
             return;
         }
 
-        foreach (string step in composition.Concurrency == Concurrency.Sync ? LoopSteps.Concat(SyncRequestSteps) : LoopSteps)
+        foreach (string step in composition.Concurrency.Name == ConcurrencyKinds.Sync ? LoopSteps.Concat(SyncRequestSteps) : LoopSteps)
         {
             foreach (ShutdownCall call in code.ShutdownsIn(code.Reachable([step])))
             {

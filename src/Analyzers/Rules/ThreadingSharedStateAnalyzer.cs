@@ -23,5 +23,5 @@ public sealed class ThreadingSharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     private static void Report(SymbolAnalysisContext context, RequestCode code, CompilationIndex index) =>
-        code.ReportSharedWrites(context, index, [Concurrency.Threading, Concurrency.Async], Descriptors.ThreadingHandlerWritesSharedStateUnlocked, includeGuarded: false);
+        code.ReportSharedWrites(context, index, [ConcurrencyKinds.Threading, ConcurrencyKinds.Async], Descriptors.ThreadingHandlerWritesSharedStateUnlocked, includeGuarded: false);
 }

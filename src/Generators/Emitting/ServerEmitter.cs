@@ -54,7 +54,7 @@ internal static class ServerEmitter
     private static void WriteServer(CodeWriter writer, ServerModel model)
     {
         TypeDeclarationModel type = model.Declaration;
-        string baseType = "global::" + RuntimeTypeNames.TransportBases[(int)model.Transport];
+        string baseType = "global::" + Transports.BaseClass(model.Transport);
         string interfaces = (model.MixIns.Count > 0 ? ", global::SocketServer.IServerSteps" : string.Empty)
             + string.Concat(model.SettingsInterfaces.Select(i => ", " + i));
         writer.Open(Modifiers(type.Modifiers) + "partial class " + type.Name + type.TypeParameters + " : " + baseType + interfaces);
@@ -103,7 +103,7 @@ internal static class ServerEmitter
 
         public void Constructors()
         {
-            bool unix = model.Transport is TransportKind.UnixStream or TransportKind.UnixDatagram;
+            bool unix = Transports.IsUnix(model.Transport);
             string access = _type.IsAbstract ? "protected" : "public";
             string factory = model.Handler is null ? "requestHandlerFactory" : "static () => new " + model.Handler.Code + "()";
             string createdHandlers = model.Handler is null

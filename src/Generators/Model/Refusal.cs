@@ -1,9 +1,10 @@
 namespace SocketServer.Generators.Model;
 
 /// <summary>
-/// Every reason the generator refuses a <c>[SocketServer]</c> declaration (and composes nothing), each reported at the
-/// user's code by an analyzer, or by the compiler where the attribute itself does not bind (<see cref="Refusals.DiagnosticId"/>). This file is compiled into the generator and into
-/// the analyzers; a test gives each reason a declaration and checks that its diagnostic is there.
+/// Every reason the generator refuses a <c>[SocketServer]</c> declaration (and composes nothing), as the shared validator
+/// (<c>CompositionCheck</c>) finds it, each reported at the user's code by an analyzer in the validator's words, or by the
+/// compiler where the attribute itself does not bind (<see cref="Refusals.DiagnosticId"/>). This file is compiled into the
+/// generator and into the analyzers; a test gives each reason a declaration and checks that its diagnostic is there.
 /// </summary>
 internal enum Refusal
 {

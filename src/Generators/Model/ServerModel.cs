@@ -1,14 +1,5 @@
 namespace SocketServer.Generators.Model;
 
-/// <summary>The transports, with the runtime enum's values.</summary>
-internal enum TransportKind
-{
-    Tcp = 0,
-    Udp = 1,
-    UnixStream = 2,
-    UnixDatagram = 3,
-}
-
 /// <summary>
 /// Everything the emitter needs to write one composed server type: plain strings, numbers and arrays of
 /// them. No Roslyn object lives here, so the incremental pipeline can cache it across edits.

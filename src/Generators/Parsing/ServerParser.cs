@@ -7,13 +7,14 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SocketServer.Generators.Emitting;
 using SocketServer.Generators.Model;
+using SocketServer.Generators.Validation;
 
 namespace SocketServer.Generators.Parsing;
 
 /// <summary>
-/// Reads a <c>[SocketServer(...)]</c> declaration into a <see cref="ServerModel"/>. Anything it cannot compose
-/// (half-typed code, a type that is not partial, a handler or mix-in that does not fit) gives
-/// <see langword="null"/>: the generator then emits nothing and the analyzers explain why.
+/// Reads a <c>[SocketServer(...)]</c> declaration into a <see cref="ServerModel"/>. Anything <see cref="CompositionCheck"/>
+/// finds a problem with (half-typed code, a type that is not partial, a handler or mix-in that does not fit) gives
+/// <see langword="null"/>: the generator then emits nothing and the analyzers report the same problems.
 /// </summary>
 internal static class ServerParser
 {
@@ -23,87 +24,23 @@ internal static class ServerParser
             : null;
 
     /// <summary>Why the generator refuses the declaration, or <see langword="null"/> when it composes it.</summary>
-    internal static Refusal? RefusalOf(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    internal static CompositionProblem? RefusalOf(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
-        _ = Read(type, attribute, compilation, cancellationToken, out Refusal? refusal);
+        _ = Read(type, attribute, compilation, cancellationToken, out CompositionProblem? refusal);
         return refusal;
     }
 
-    private static ServerModel? Read(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out Refusal? refusal)
+    /// <summary>The model of a declaration <see cref="CompositionCheck"/> finds no problem with; else <see langword="null"/> and the first problem.</summary>
+    private static ServerModel? Read(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out CompositionProblem? refusal)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        refusal = !IsClassWithParts(type) ? Refusal.NotComposableClass
-            : !IsPartialThroughout(type, cancellationToken) ? Refusal.NotPartial
-            : AttributeCount(type, attribute.AttributeClass) != 1 ? Refusal.AttributeRepeated
-            : null;
-        if (refusal is not null)
+        if (CompositionCheck.Compose(type, attribute, compilation, cancellationToken, out refusal) is not { } composition)
         {
             return null;
         }
 
-        refusal = ReadArguments(attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixInArguments);
-        if (refusal is not null)
-        {
-            return null;
-        }
-
-        if (MixInChain.Concurrency(compilation, concurrency) is not { } concurrencyMember)
-        {
-            refusal = Refusal.UnknownConcurrency;
-            return null;
-        }
-
-        if (!HasExpectedBase(type, compilation, transport))
-        {
-            refusal = Refusal.UnexpectedBase;
-            return null;
-        }
-
-        // A named argument that does not bind (a typo while typing) is missing from NamedArguments.
-        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
-            || (syntax.ArgumentList?.Arguments.Count(a => a.NameEquals is not null) ?? 0) != attribute.NamedArguments.Length)
-        {
-            refusal = Refusal.UnknownNamedArgument;
-            return null;
-        }
-
-        TypeReference? handler = null;
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            if (named.Key != "Handler")
-            {
-                refusal = Refusal.UnknownNamedArgument;
-                return null;
-            }
-
-            if (named.Value.Kind != TypedConstantKind.Type || named.Value.Value is not INamedTypeSymbol handlerType
-                || !IsCreatable(handlerType, RuntimeTypeNames.BaseRequestHandler, type, compilation))
-            {
-                refusal = Refusal.HandlerNotCreatable;
-                return null;
-            }
-
-            handler = Reference(handlerType);
-        }
-
+        MixInChain chain = composition.Chain;
+        TypeReference? handler = composition.Handler is { } handlerType ? Reference(handlerType) : null;
         var taken = new HashSet<string>(type.MemberNames);
-        List<INamedTypeSymbol>? mixInTypes = ReadMixIns(mixInArguments, type, compilation, out refusal);
-        if (mixInTypes is null)
-        {
-            return null;
-        }
-
-        MixInChain chain = MixInChain.Create(mixInTypes, concurrencyMember.MixIn);
-
-        // A primary constructor cannot be composed; a constructor or step the user declared too is left to the user. SSA008 says so.
-        ImmutableArray<Collision> collisions = GeneratedMembers.Find(
-            type, compilation, transport is TransportKind.UnixStream or TransportKind.UnixDatagram, chain, handler is not null, cancellationToken);
-        if (collisions.Any(c => c.Kind == CollisionKind.PrimaryConstructor))
-        {
-            refusal = Refusal.PrimaryConstructor;
-            return null;
-        }
-
         EquatableArray<MixInModel> mixIns = Describe(chain.MixIns, type, taken);
         var userMembers = mixIns.Select(m => m.PropertyName).Where(name => type.GetMembers(name).Length > 0).ToImmutableArray();
         var settings = chain.Settings.OfType<IPropertySymbol>()
@@ -121,139 +58,14 @@ internal static class ServerParser
             type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
             EquatableArray.From(ContainingTypes(type)),
             Describe(type),
-            transport,
+            composition.Transport,
             handler,
             mixIns,
             new EquatableArray<string>(chain.OverriddenSteps),
             new EquatableArray<string>(chain.SettingsInterfaces.Select(FullyQualified).ToImmutableArray()),
             new EquatableArray<SettingModel>(settings),
             new EquatableArray<string>(userMembers),
-            new EquatableArray<string>(collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()));
-    }
-
-    /// <summary>A class the generator can add a part to: not static, not a record, declared in source, and neither it nor a type around it file-local.</summary>
-    private static bool IsClassWithParts(INamedTypeSymbol type)
-    {
-        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsRecord || type.DeclaringSyntaxReferences.Length == 0)
-        {
-            return false;
-        }
-
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.IsFileLocal)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Every declaration of the class, and of the types around it, is partial.</summary>
-    private static bool IsPartialThroughout(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (!AllDeclarationsArePartial(current, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool AllDeclarationsArePartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        type.DeclaringSyntaxReferences.Length > 0
-        && type.DeclaringSyntaxReferences.All(reference =>
-            reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-            && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-    /// <summary>The attribute on several partial parts is an error (CS0579); composing it twice would be another.</summary>
-    private static int AttributeCount(INamedTypeSymbol type, INamedTypeSymbol? attributeClass) =>
-        type.GetAttributes().Count(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeClass));
-
-    private static Refusal? ReadArguments(AttributeData attribute, out TransportKind transport, out int concurrency, out ImmutableArray<TypedConstant> mixIns)
-    {
-        transport = default;
-        concurrency = default;
-        mixIns = ImmutableArray<TypedConstant>.Empty;
-        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        if (attribute.AttributeConstructor is null || arguments.Length is < 2 or > 3 || arguments.Any(a => a.Kind == TypedConstantKind.Error)
-            || IntArgument(arguments[0]) is not int transportValue || IntArgument(arguments[1]) is not int concurrencyValue)
-        {
-            return Refusal.UnreadableArguments;
-        }
-
-        if (transportValue < 0 || transportValue >= RuntimeTypeNames.TransportBases.Length)
-        {
-            return Refusal.UnknownTransport;
-        }
-
-        transport = (TransportKind)transportValue;
-        concurrency = concurrencyValue;
-        if (arguments.Length == 3)
-        {
-            // A null list ('null', '(Type[])null', or a typo the parser reads so) has no Values: refuse it.
-            if (arguments[2].Kind != TypedConstantKind.Array || arguments[2].IsNull)
-            {
-                return Refusal.NullMixInList;
-            }
-
-            mixIns = arguments[2].Values;
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The value of an enum or integer argument. An array argument has none (its <c>Value</c> throws): the runtime's
-    /// attribute takes none there, but a look-alike <c>SocketServer.SocketServerAttribute</c> declared in source may.
-    /// </summary>
-    private static int? IntArgument(TypedConstant argument) =>
-        argument.Kind is TypedConstantKind.Enum or TypedConstantKind.Primitive && argument.Value is int value ? value : null;
-
-    /// <summary>The user may name the transport's base class; any other base class does not fit.</summary>
-    private static bool HasExpectedBase(INamedTypeSymbol type, Compilation compilation, TransportKind transport)
-    {
-        INamedTypeSymbol? expected = compilation.GetTypeByMetadataName(RuntimeTypeNames.TransportBases[(int)transport]);
-        return expected is not null
-            && type.BaseType is { } declared
-            && (declared.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(declared, expected));
-    }
-
-    /// <summary>
-    /// The user mix-ins: creatable <c>ServerMixIn</c> classes, each listed once, none of them a concurrency's mix-in (the
-    /// concurrency argument places that one); <see langword="null"/> when one does not fit.
-    /// </summary>
-    private static List<INamedTypeSymbol>? ReadMixIns(ImmutableArray<TypedConstant> arguments, INamedTypeSymbol server, Compilation compilation, out Refusal? refusal)
-    {
-        refusal = null;
-        var mixIns = new List<INamedTypeSymbol>(arguments.Length);
-        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        var concurrencyMixIns = MixInChain.ConcurrencyMembers(compilation).Select(m => m.MixIn).OfType<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (TypedConstant argument in arguments)
-        {
-            if (argument.Kind != TypedConstantKind.Type || argument.Value is not INamedTypeSymbol mixIn)
-            {
-                refusal = Refusal.MixInNotCreatable;
-                return null;
-            }
-
-            refusal = !seen.Add(mixIn) ? Refusal.MixInRepeated
-                : concurrencyMixIns.Contains(mixIn) ? Refusal.ConcurrencyMixInListed
-                : !IsCreatable(mixIn, RuntimeTypeNames.ServerMixIn, server, compilation) ? Refusal.MixInNotCreatable
-                : null;
-            if (refusal is not null)
-            {
-                return null;
-            }
-
-            mixIns.Add(mixIn);
-        }
-
-        return mixIns;
+            new EquatableArray<string>(composition.Collisions.Select(c => c.Key).OfType<string>().Distinct().ToImmutableArray()));
     }
 
     /// <summary>
@@ -332,33 +144,6 @@ internal static class ServerParser
             }
         }
     }
-
-    /// <summary>
-    /// A concrete, closed class derived from <paramref name="baseMetadataName"/> that generated code in
-    /// <paramref name="within"/> can create with <c>new T()</c>.
-    /// </summary>
-    private static bool IsCreatable(INamedTypeSymbol candidate, string baseMetadataName, INamedTypeSymbol within, Compilation compilation)
-    {
-        INamedTypeSymbol? requiredBase = compilation.GetTypeByMetadataName(baseMetadataName);
-        if (requiredBase is null || candidate.TypeKind != TypeKind.Class || candidate.IsAbstract || candidate.IsStatic
-            || candidate.IsUnboundGenericType || ContainsTypeParameters(candidate))
-        {
-            return false;
-        }
-
-        bool derives = false;
-        for (INamedTypeSymbol? current = candidate.BaseType; current is not null && !derives; current = current.BaseType)
-        {
-            derives = SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, requiredBase);
-        }
-
-        return derives && candidate.InstanceConstructors.Any(c =>
-            c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, within));
-    }
-
-    private static bool ContainsTypeParameters(INamedTypeSymbol type) =>
-        type.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter || (t is INamedTypeSymbol named && ContainsTypeParameters(named)))
-        || (type.ContainingType is { } outer && ContainsTypeParameters(outer));
 
     private static Stack<TypeDeclarationModel> ContainingTypes(INamedTypeSymbol type)
     {
