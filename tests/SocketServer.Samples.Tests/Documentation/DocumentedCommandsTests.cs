@@ -121,6 +121,14 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             "dotnet-counters monitor --counters SocketServer -p <pid>",
             "dotnet tool restore"),
         Entry.Skip(
+            "a server left running on a Release build: InlineSocketCompletionsTests runs the Echo sample's Async server with this variable "
+            + "(tcp and unixstream, on a free port) under bulk and small-message traffic, and bench/run.py measures it as ours-async-inline",
+            "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet samples/Echo/bin/Release/net10.0/Echo.dll --transport tcp --concurrency async --port 0"),
+        Entry.Skip(
+            "on a PID placeholder: DotnetCountersTests.Dotnet_counters_sees_exactly_the_bytes_Echo_received_and_sent runs `dotnet-counters collect` "
+            + "against the Echo sample it starts",
+            "dotnet dotnet-counters collect -p PID --counters System.Runtime --duration 00:00:05 --format csv -o counters.csv"),
+        Entry.Skip(
             "SocketActivationTests.Echo_started_by_systemd_socket_activate_serves_the_passed_socket runs Echo under systemd-socket-activate on a free port "
             + "(tcp and unixstream); this test project's build builds samples/Echo",
             "dotnet build samples/Echo",
