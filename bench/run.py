@@ -488,7 +488,7 @@ def main():
         "",
         "Produced by `%s` on %s UTC, in %.0f s." % (
             command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), time.monotonic() - started),
-        "Machine: %s. Each figure: %g s of load after %g s of warm-up, load generator and server on the same machine;"
+        "Machine: %s. Each figure: %g s of load after %g s of warm-up, clients (echo: the C client bench/c/echo_client.c; pipelined, bulk, idle: bench/LoadGenerator) and server on the same machine;"
         " a figure that decides a target is the median of %d such windows (the note gives their range)."
         % (machine(), args.duration, args.warmup, args.repeat),
         "",
