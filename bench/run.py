@@ -503,8 +503,8 @@ def main():
     ]
     text = "\n".join(report)
     if args.output:
-        # soak.py's and tls.py's sections, from their own runs
-        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS + results_md.TLS_SECTIONS)
+        # soak.py's, tls.py's and the other commands' sections, from their own runs
+        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS + results_md.TLS_SECTIONS + results_md.OTHER_SECTIONS)
         with open(args.output, "w") as out:
             out.write(text + ("\n" + kept if kept else ""))
     print()
