@@ -1,12 +1,14 @@
 """bench/RESULTS.md is written by more than one script: each owns some "## " sections and keeps the others'.
 
-run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection") and tls.py's
-("TLS"); soak.py and tls.py replace only their own section, or append it.
+run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection"), tls.py's
+("TLS") and the one copied by hand from bench/Micro's BenchmarkDotNet output ("Microbenchmarks"); soak.py and tls.py
+replace only their own section, or append it.
 """
 import os
 
 SOAK_SECTIONS = ["Soak", "Fault injection"]
 TLS_SECTIONS = ["TLS"]
+MICRO_SECTIONS = ["Microbenchmarks"]
 
 
 def _split(text):

@@ -41,7 +41,7 @@ public class ThreadingHandOffBenchmarks
         var spin = new SpinWait();
         while (Volatile.Read(ref _handled) != expected || _waiting.Count == 0)
         {
-            spin.SpinOnce();
+            spin.SpinOnce(sleep1Threshold: -1); // never Sleep(1): a millisecond would swamp what is measured
         }
     }
 }
