@@ -146,44 +146,16 @@ public sealed class BufferedReadStream : Stream
         }
 
         int cap = Cap(limit);
-        List<byte[]>? parts = null;
-        byte[]? line = null;
-        int total = 0;
-        while (true)
+        var line = new LineParts();
+        while (_position < _length || Fill())
         {
-            if (_position == _length && !Fill())
-            {
-                break;
-            }
-
-            ReadOnlySpan<byte> available = _buffer.AsSpan(_position, _length - _position);
-            if (cap > 0 && available.Length > cap - total)
-            {
-                available = available[..(cap - total)];
-            }
-
-            int newline = available.IndexOf((byte)'\n');
-            ReadOnlySpan<byte> taken = newline >= 0 ? available[..(newline + 1)] : available;
-            _position += taken.Length;
-            total += taken.Length;
-            bool complete = newline >= 0 || total == cap;
-            if (parts is null && complete)
-            {
-                // The whole line was in the buffer: one copy.
-                line = taken.ToArray();
-                break;
-            }
-
-            (parts ??= []).Add(taken.ToArray());
-            if (complete)
+            if (TakeLinePart(cap, ref line))
             {
                 break;
             }
         }
 
-        line ??= Concatenate(parts, total);
-        ThrowIfTooLong(limit, line);
-        return line;
+        return EndLine(limit, ref line);
     }
 
     /// <summary>Reads lines until the end of the stream (Python's <c>for line in rfile</c>).</summary>
@@ -239,34 +211,18 @@ public sealed class BufferedReadStream : Stream
             return [];
         }
 
+        // The same steps as ReadLine: a line already in the buffer completes without awaiting and costs only its array.
         int cap = Cap(limit);
-        using var line = new MemoryStream();
-        while (true)
+        var line = new LineParts();
+        while (_position < _length || await FillAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (_position == _length && !await FillAsync(cancellationToken).ConfigureAwait(false))
-            {
-                break;
-            }
-
-            int available = _length - _position;
-            if (cap > 0)
-            {
-                available = Math.Min(available, cap - (int)line.Length);
-            }
-
-            int newline = _buffer.AsSpan(_position, available).IndexOf((byte)'\n');
-            int taken = newline >= 0 ? newline + 1 : available;
-            line.Write(_buffer!, _position, taken);
-            _position += taken;
-            if (newline >= 0 || line.Length == cap)
+            if (TakeLinePart(cap, ref line))
             {
                 break;
             }
         }
 
-        byte[] result = line.ToArray();
-        ThrowIfTooLong(limit, result);
-        return result;
+        return EndLine(limit, ref line);
     }
 
     /// <inheritdoc/>
@@ -436,6 +392,43 @@ public sealed class BufferedReadStream : Stream
         }
     }
 
+    /// <summary>
+    /// Takes the buffered bytes that belong to the line being read, up to its <c>'\n'</c> or <paramref name="cap"/> bytes in
+    /// all; true when the line is complete. A line found whole in the buffer is copied once, into its own array.
+    /// </summary>
+    private bool TakeLinePart(int cap, ref LineParts line)
+    {
+        ReadOnlySpan<byte> available = _buffer.AsSpan(_position, _length - _position);
+        if (cap > 0 && available.Length > cap - line.Total)
+        {
+            available = available[..(cap - line.Total)];
+        }
+
+        int newline = available.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> taken = newline >= 0 ? available[..(newline + 1)] : available;
+        _position += taken.Length;
+        line.Total += taken.Length;
+        bool complete = newline >= 0 || line.Total == cap;
+        if (line.Parts is null && complete)
+        {
+            line.Whole = taken.ToArray();
+        }
+        else
+        {
+            (line.Parts ??= []).Add(taken.ToArray());
+        }
+
+        return complete;
+    }
+
+    /// <summary>The line read (empty at the end of the stream), after the check of <see cref="MaxLineLength"/>.</summary>
+    private byte[] EndLine(int limit, ref LineParts line)
+    {
+        byte[] result = line.Whole ?? Concatenate(line.Parts, line.Total);
+        ThrowIfTooLong(limit, result);
+        return result;
+    }
+
     private static byte[] Concatenate(List<byte[]>? parts, int total)
     {
         if (parts is null)
@@ -452,6 +445,17 @@ public sealed class BufferedReadStream : Stream
         }
 
         return line;
+    }
+
+    /// <summary>
+    /// A line being read: the whole line when the buffer held all of it, else its parts so far (one per buffer it
+    /// spanned), and its length.
+    /// </summary>
+    private struct LineParts
+    {
+        public byte[]? Whole;
+        public List<byte[]>? Parts;
+        public int Total;
     }
 
     /// <summary>Refills the empty buffer from the source; false at the end of the stream.</summary>

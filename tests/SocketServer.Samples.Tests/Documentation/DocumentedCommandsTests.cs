@@ -70,6 +70,10 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             (test, at) => test.GeneratorCost(at),
             "dotnet run -c Release --project bench/GeneratorCost"),
         Entry.Run(
+            "bench/Micro",
+            (test, at) => test.Microbenchmarks(at),
+            "dotnet run -c Release --project bench/Micro -- --quick --filter '*'"),
+        Entry.Run(
             "bench/soak.py",
             (test, at) => test.SoakAndFaults(at),
             "python3 bench/soak.py",
@@ -79,6 +83,10 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             "python3 bench/soak.py --faults",
             "python3 bench/soak.py --faults --quick"),
 
+        Entry.Skip(
+            "measures for about 15 minutes on 2 cores: its --quick form (the bench/Micro entry) builds the same project and runs every "
+            + "benchmark once, which shows that each runs",
+            "dotnet run -c Release --project bench/Micro -- --filter '*'"),
         Entry.Skip(
             "it is this run: the tests themselves",
             "dotnet test SocketServer.Generators.sln"),
@@ -356,6 +364,26 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
 
         // Types, first run, re-run, files re-emitted (0: every model cached), generated.
         run.Prints(@"^\| 10 \| [\d.]+ ms \| [\d.]+ ms \| 0 \| 10 files", "row for 10 types with 0 files re-emitted");
+    }
+
+    /// <summary>
+    /// `dotnet run -c Release --project bench/Micro -- --quick --filter '*'`: every microbenchmark runs once (BenchmarkDotNet's
+    /// Dry job) and has a row with a mean; a benchmark that threw would show NA instead.
+    /// </summary>
+    private void Microbenchmarks(string at)
+    {
+        CommandStep run = CommandStep.Run(log, at, "dotnet run -c Release --project bench/Micro -- --quick --filter '*'", Bound);
+        foreach (string row in new[]
+        {
+            @"ReadLine +\| 32", @"ReadLineAsync +\| 32", @"ReadLine +\| 1024", @"ReadLineAsync +\| 1024",
+            @"Write +\| 32", @"WriteAsync +\| 32", @"Write +\| 65536", @"WriteAsync +\| 65536",
+            "HandOff", "RunRequestAsync", "ProcessRequest",
+        })
+        {
+            run.Prints(@"^\| " + row + @" +\| +[\d.,]+ \S+ +\|", $"row '{row}' with a mean");
+        }
+
+        run.Prints("executed benchmarks: 11$", "'executed benchmarks: 11'");
     }
 
     /// <summary>
