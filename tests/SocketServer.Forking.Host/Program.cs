@@ -15,11 +15,15 @@
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
 //   reject on|off -> VerifyRequest refuses every request (printing "rejected") or none; "rejecting: on|off"
 //   metrics  -> waits until no request runs, then "metrics: name=value ..." from the parent's own meter listener
+// Every process (parent and children) listens to its own SocketServer meter and counts what the program's own code
+// ran: handlers created, FinishRequest, CreateRequestStream and ShutdownRequest calls.
 //   close    -> "closing", Shutdown() (with --before loop: ends the loop), ServerClose(), "closed", exit 0
 // Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
 // throw | die (the child kills itself with SIGKILL) | watch (stream: answers, waits for the server's
 // StoppingToken, answers "stopped") | start-child (the child asks the runtime to start a process: "refused: <why>"
-// or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed").
+// or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed") |
+// steps ("pid <pid> warmed <True|False> handlers <n> finish <n> streams <n> shutdown <n> io_transmit <bytes>": what the
+// program's own code ran in this process so far, whether the child warmed up first, and what its meter saw written).
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -61,9 +65,9 @@ public static class Program
         var server = (BaseServer)host;
         SecondHost? second = before == "two-servers" ? new SecondHost(loopback, () => new LineHandler()) { SpareChildren = 1, MaxChildren = 1 } : null;
 
+        ProcessMetrics.Start();
         if (!ForkingMixIn.IsChildProcess)
         {
-            ParentMetrics.Start();
             Say($"listening on {server.ServerAddress}");
             Say($"parent {Environment.ProcessId}");
             Action stop = before == "loop" ? () => _stopLoop = true : server.Shutdown;
@@ -149,6 +153,8 @@ public static class Program
     public static string Reply(IForkingHost host, string command) => command switch
     {
         "count" => $"pid {Environment.ProcessId} count {++host.Count}",
+        "steps" => $"pid {Environment.ProcessId} warmed {ForkingChild.WarmedUp} handlers {Steps.Handlers} finish {Steps.Finish} streams {Steps.Streams} " +
+            $"shutdown {Steps.Shutdown} {ProcessMetrics.Snapshot().Split(' ').Single(m => m.StartsWith("io_transmit=", StringComparison.Ordinal)).Replace('=', ' ')}",
         "start-child" => StartChild(),
         "process-request" => ProcessRequest((BaseServer)host),
         "throw" => throw new InvalidOperationException("thrown on purpose"),
@@ -233,7 +239,7 @@ public static class Program
                         break;
                     }
 
-                    Say("metrics: " + ParentMetrics.Snapshot());
+                    Say("metrics: " + ProcessMetrics.Snapshot());
                     break;
                 case "close":
                     Say("closing");
@@ -266,6 +272,24 @@ public partial class TcpHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
+
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => Report(exception);
@@ -287,6 +311,24 @@ public partial class UdpHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
+
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
@@ -296,6 +338,24 @@ public partial class UdpHost : IForkingHost
 public partial class UnixStreamHost : IForkingHost
 {
     public int Count { get; set; }
+
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
 
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
@@ -307,13 +367,45 @@ public partial class UnixDatagramHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
+
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
+/// <summary>What the program's own code ran in this process: a Forking child runs exactly one request of the program's.</summary>
+public static class Steps
+{
+    public static int Handlers { get; set; }
+
+    public static int Finish { get; set; }
+
+    public static int Streams { get; set; }
+
+    public static int Shutdown { get; set; }
+}
+
 public sealed class LineHandler : StreamRequestHandler
 {
+    public LineHandler() => Steps.Handlers++;
+
     public override void Handle()
     {
         string command = Encoding.UTF8.GetString(RFile.ReadLine()).Trim();
@@ -339,6 +431,8 @@ public sealed class LineHandler : StreamRequestHandler
 
 public sealed class PacketHandler : DatagramRequestHandler
 {
+    public PacketHandler() => Steps.Handlers++;
+
     public override void Handle() =>
         WFile.Write(Encoding.UTF8.GetBytes(Program.Reply((IForkingHost)Server, Encoding.UTF8.GetString(Packet).Trim())));
 }

@@ -25,6 +25,9 @@ internal static class ForkingChild
     private static TextWriter? _mutedOutput;
     private static int _claimed;
 
+    /// <summary>Whether this child's warm-up request (see <see cref="ForkingWarmUp"/>) was served before it took its real one.</summary>
+    public static bool WarmedUp { get; private set; }
+
     /// <summary>True in a process the Forking mix-in started.</summary>
     public static bool IsChild => Current is not null;
 
@@ -53,9 +56,15 @@ internal static class ForkingChild
             Thread.Sleep(Timeout.Infinite);
         }
 
+        // Compile the runtime's request path now, while the spare waits, rather than on the request.
+        WarmedUp = ForkingWarmUp.Run(server);
         Socket[] descriptors;
         RequestEnvelope envelope;
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+
+        // Started now, while the spare waits: starting a thread costs milliseconds in a young process, too much for a request.
+        var requestTaken = new ManualResetEventSlim();
+        WatchParent(channel, server, requestTaken);
         {
             try
             {
@@ -84,7 +93,7 @@ internal static class ForkingChild
             Console.SetOut(_mutedOutput);
         }
 
-        WatchParent(channel, server);
+        requestTaken.Set();
 
         server.AdoptForkedAddress(envelope.ServerAddress);
         object request = envelope.Packet is { } packet ? new DatagramRequest(packet, descriptors[0]) : descriptors[0];
@@ -104,13 +113,15 @@ internal static class ForkingChild
     /// <summary>
     /// The parent keeps the channel open while its server runs; when it closes the channel (its server stopped) or
     /// dies, the child's server stops too: its <see cref="BaseServer.StoppingToken"/> fires, so a long-lived request
-    /// that honours it ends with the server, as in the parent.
+    /// that honours it ends with the server, as in the parent. The watcher starts before the request arrives and waits
+    /// for <paramref name="requestTaken"/>: until then the channel is the request's, which the main thread receives.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    private static void WatchParent(Socket channel, BaseServer server)
+    private static void WatchParent(Socket channel, BaseServer server, ManualResetEventSlim requestTaken)
     {
         var watcher = new Thread(() =>
         {
+            requestTaken.Wait();
             try
             {
                 channel.Receive(new byte[1]);
