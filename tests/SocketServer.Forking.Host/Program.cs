@@ -1,4 +1,4 @@
-// A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N,
+// A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N, --max-spares N,
 // --max-children N, --block-on-close true|false, --broken-children (children exit with 3 before serving),
 // --before MODE: what the program does itself before serving, in the parent and in every child alike:
 //   service-actions  -> ServiceActions()
@@ -10,6 +10,7 @@
 //                       (Timeout 50 ms, so HandleTimeout() runs too), until "close"
 // The parent prints "listening on <address>" and "parent <pid>", then obeys one command per line on standard input:
 //   active   -> "active: null" | "active: none" | "active: <pid>,<pid>"
+//   spares   -> "spares: target <how many the server keeps now> count <spares started or starting>"
 //   count    -> "count: <the parent's count>"
 //   collect  -> CollectChildren(), then "collected"
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
@@ -60,6 +61,7 @@ public static class Program
             _ => throw new ArgumentException($"unknown transport {transport}"),
         };
         host.SpareChildren = int.Parse(Option(args, "--spares") ?? "2");
+        host.MaxSpareChildren = int.Parse(Option(args, "--max-spares") ?? $"{ForkingMixIn.DefaultMaxSpareChildren}");
         host.MaxChildren = int.Parse(Option(args, "--max-children") ?? "40");
         host.BlockOnClose = bool.Parse(Option(args, "--block-on-close") ?? "true");
         var server = (BaseServer)host;
@@ -210,6 +212,10 @@ public static class Program
                 case "count":
                     Say($"count: {host.Count}");
                     break;
+                case "spares":
+                    (int target, int spares) = host.ForkingMixIn.SpareState((IForkingSettings)host);
+                    Say($"spares: target {target} count {spares}");
+                    break;
                 case "collect":
                     host.ForkingMixIn.CollectChildren();
                     Say("collected");
@@ -261,6 +267,8 @@ public interface IForkingHost
     int MaxChildren { get; set; }
 
     int SpareChildren { get; set; }
+
+    int MaxSpareChildren { get; set; }
 
     bool BlockOnClose { get; set; }
 

@@ -1,0 +1,18 @@
+namespace SocketServer.Internal;
+
+/// <summary>
+/// What bounds a Forking server's spares, read from its settings at each step (a program may change them while it
+/// serves): the spares it always keeps, the most it keeps while requests come faster than spares start, and the most
+/// children it has in all, which extra spares never pass.
+/// </summary>
+/// <param name="Minimum">The server's <c>SpareChildren</c> (0 or more).</param>
+/// <param name="Maximum">The server's <c>MaxSpareChildren</c>, never below <paramref name="Minimum"/>.</param>
+/// <param name="MaxChildren">The server's <c>MaxChildren</c>.</param>
+internal readonly record struct SpareLimits(int Minimum, int Maximum, int MaxChildren)
+{
+    public static SpareLimits Of(IForkingSettings settings)
+    {
+        int minimum = System.Math.Max(0, settings.SpareChildren);
+        return new SpareLimits(minimum, System.Math.Max(minimum, settings.MaxSpareChildren), settings.MaxChildren);
+    }
+}
