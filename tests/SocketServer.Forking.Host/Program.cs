@@ -24,7 +24,8 @@
 // StoppingToken, answers "stopped") | start-child (the child asks the runtime to start a process: "refused: <why>"
 // or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed") |
 // steps ("pid <pid> warmed <True|False> handlers <n> finish <n> streams <n> shutdown <n> io_transmit <bytes>": what the
-// program's own code ran in this process so far, whether the child warmed up first, and what its meter saw written).
+// program's own code ran in this process so far, whether the child warmed up first, and what its meter saw written) |
+// pgo ("pid <pid> pgo <DOTNET_TieredPGO in this process, or unset>").
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -155,6 +156,7 @@ public static class Program
     public static string Reply(IForkingHost host, string command) => command switch
     {
         "count" => $"pid {Environment.ProcessId} count {++host.Count}",
+        "pgo" => $"pid {Environment.ProcessId} pgo {Environment.GetEnvironmentVariable(ChildLauncher.TieredPgoVariable) ?? "unset"}",
         "steps" => $"pid {Environment.ProcessId} warmed {ForkingChild.WarmedUp} handlers {Steps.Handlers} finish {Steps.Finish} streams {Steps.Streams} " +
             $"shutdown {Steps.Shutdown} {ProcessMetrics.Snapshot().Split(' ').Single(m => m.StartsWith("io_transmit=", StringComparison.Ordinal)).Replace('=', ' ')}",
         "start-child" => StartChild(),

@@ -41,6 +41,16 @@ public class AdaptiveSparesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_SpareChildren_0_no_spare_is_kept_however_fast_requests_come()
+    {
+        using Host host = Host.Start("tcp", "--spares", "0", "--max-spares", "8");
+        List<Socket> held = Hold(host, 3);
+        Assert.Equal("spares: target 0 count 0", host.Command("spares", "spares:"));
+        Assert.Equal(3, host.Children().Length);
+        Release(held);
+    }
+
+    [Fact]
     public void Extra_spares_never_take_the_children_past_MaxChildren()
     {
         const int MaxChildren = 3;

@@ -39,4 +39,18 @@ public class WarmUpTests
         Assert.Matches(@"^pid \d+ warmed True handlers 1 finish 1 streams 1 shutdown 0 io_transmit 0$", host.Request("steps"));
         Assert.Matches(@"^pid \d+ count 1$", host.Request("count"));
     }
+
+    [Fact]
+    public void Children_run_without_dynamic_PGO_unless_the_program_sets_it()
+    {
+        using (Host host = Host.Start("tcp"))
+        {
+            Assert.Matches(@"^pid \d+ pgo 0$", host.Request("pgo"));
+        }
+
+        using (Host host = Host.StartWith(new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "1" }, "tcp"))
+        {
+            Assert.Matches(@"^pid \d+ pgo 1$", host.Request("pgo"));
+        }
+    }
 }

@@ -361,7 +361,8 @@ public interface IForkingSettings
     /// How many spares the server may keep while requests come faster than spares start (Apache's <c>MaxSpareServers</c>):
     /// it keeps <see cref="SpareChildren"/>, adds one each time a request finds no spare ready, up to this many, and lets one
     /// go each <see cref="ForkingMixIn.SpareIdleStep"/> it stays idle. Extra spares never take the children past
-    /// <see cref="MaxChildren"/> in all; a value at or below <see cref="SpareChildren"/> keeps exactly <see cref="SpareChildren"/>.
+    /// <see cref="MaxChildren"/> in all; a value at or below <see cref="SpareChildren"/> keeps exactly <see cref="SpareChildren"/>,
+    /// and with <see cref="SpareChildren"/> = 0 there is no spare at all.
     /// 8 by default (see <see cref="ForkingMixIn.DefaultMaxSpareChildren"/>).
     /// </summary>
     [SettingDefault(ForkingMixIn.DefaultMaxSpareChildren)]

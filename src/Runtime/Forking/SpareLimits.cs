@@ -6,13 +6,17 @@ namespace SocketServer.Internal;
 /// children it has in all, which extra spares never pass.
 /// </summary>
 /// <param name="Minimum">The server's <c>SpareChildren</c> (0 or more).</param>
-/// <param name="Maximum">The server's <c>MaxSpareChildren</c>, never below <paramref name="Minimum"/>.</param>
+/// <param name="Maximum">
+/// The server's <c>MaxSpareChildren</c>, never below <paramref name="Minimum"/>; 0 when <paramref name="Minimum"/> is 0, for a
+/// server asked for no spares starts a child per request, however fast requests come.
+/// </param>
 /// <param name="MaxChildren">The server's <c>MaxChildren</c>.</param>
 internal readonly record struct SpareLimits(int Minimum, int Maximum, int MaxChildren)
 {
     public static SpareLimits Of(IForkingSettings settings)
     {
         int minimum = System.Math.Max(0, settings.SpareChildren);
-        return new SpareLimits(minimum, System.Math.Max(minimum, settings.MaxSpareChildren), settings.MaxChildren);
+        int maximum = minimum == 0 ? 0 : System.Math.Max(minimum, settings.MaxSpareChildren);
+        return new SpareLimits(minimum, maximum, settings.MaxChildren);
     }
 }
