@@ -197,21 +197,27 @@ public sealed partial class ForkingMixIn
 
     /// <summary>
     /// Starts spares until the server keeps as many as it should: always <c>SpareChildren</c>; more (up to the number
-    /// requests asked for, see <see cref="Busy"/>) only while the children in all stay below <c>MaxChildren</c>.
+    /// requests asked for, see <see cref="Busy"/>) only while the children in all stay below <c>MaxChildren</c>, and at
+    /// most one extra per call: starting a process blocks the serving loop for milliseconds (tens on a busy machine),
+    /// and the loop calls this after every request, so extra spares come one per request instead of stalling one.
     /// </summary>
     [SupportedOSPlatform("linux")]
     private void KeepSpares(SpareLimits limits)
     {
+        bool startedExtra = false;
         while (true)
         {
             lock (_gate)
             {
                 int spares = _spares.Count;
                 int children = spares + _retiring.Count + (_active?.Count ?? 0);
-                if (_closed || spares >= SpareTarget(limits) || (spares >= limits.Minimum && children >= limits.MaxChildren))
+                bool extra = spares >= limits.Minimum;
+                if (_closed || spares >= SpareTarget(limits) || (extra && (startedExtra || children >= limits.MaxChildren || StartingTooMany())))
                 {
                     return;
                 }
+
+                startedExtra |= extra;
             }
 
             Child spare;
@@ -232,6 +238,13 @@ public sealed partial class ForkingMixIn
             }
         }
     }
+
+    /// <summary>
+    /// Whether as many spares are still starting as there are processors. Starting a .NET process is mostly CPU: more at
+    /// once only share the processors and all become ready late together, so a request waiting for the oldest waited
+    /// longest (about a second with 8 starting on 2 busy cores). Extra spares wait for a processor instead. Called under <c>_gate</c>.
+    /// </summary>
+    private bool StartingTooMany() => _spares.Count(c => c.Channel is { IsCompleted: false }) >= Environment.ProcessorCount;
 
     [SupportedOSPlatform("linux")]
     private Child Start()
