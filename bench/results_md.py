@@ -1,12 +1,14 @@
 """bench/RESULTS.md is written by more than one script: each owns some "## " sections and keeps the others'.
 
-run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection") and tls.py's
-("TLS"); soak.py and tls.py replace only their own section, or append it.
+run.py writes the whole file and carries over the sections soak.py owns ("Soak", "Fault injection"), tls.py's
+("TLS") and the hand-kept "Forking latency" (bench/forking_latency.py prints its table; it is pasted there with the
+command and date); soak.py and tls.py replace only their own section, or append it.
 """
 import os
 
 SOAK_SECTIONS = ["Soak", "Fault injection"]
 TLS_SECTIONS = ["TLS"]
+FORKING_SECTIONS = ["Forking latency"]
 
 
 def _split(text):

@@ -472,8 +472,8 @@ def main():
     ]
     text = "\n".join(report)
     if args.output:
-        # soak.py's and tls.py's sections, from their own runs
-        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS + results_md.TLS_SECTIONS)
+        # soak.py's and tls.py's sections, from their own runs, and the Forking latency one
+        kept = results_md.sections(args.output, results_md.SOAK_SECTIONS + results_md.TLS_SECTIONS + results_md.FORKING_SECTIONS)
         with open(args.output, "w") as out:
             out.write(text + ("\n" + kept if kept else ""))
     print()

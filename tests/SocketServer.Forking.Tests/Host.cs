@@ -67,8 +67,17 @@ public sealed class Host : IDisposable
         if (IsStream)
         {
             using Socket connection = Connect();
-            connection.Send(Encoding.UTF8.GetBytes(command + "\n"));
-            connection.Shutdown(SocketShutdown.Send);
+            try
+            {
+                connection.Send(Encoding.UTF8.GetBytes(command + "\n"));
+                connection.Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException gone) when (gone.SocketErrorCode is SocketError.Shutdown or SocketError.ConnectionReset)
+            {
+                // A refused connection can be closed before the line is sent (a Unix socket then says EPIPE): nothing to wait for.
+                return;
+            }
+
             ReadToEnd(connection);
             return;
         }
