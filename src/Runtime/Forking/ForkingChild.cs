@@ -18,7 +18,7 @@ namespace SocketServer.Internal;
 /// </summary>
 internal static class ForkingChild
 {
-    /// <summary>The environment variable that carries the invitation: <c>control-name;token;server-type</c>.</summary>
+    /// <summary>The environment variable that carries the invitation: <c>control-name;token;spare|request;server-type</c>.</summary>
     public const string InvitationVariable = "SOCKETSERVER_FORKING_CHILD";
 
     private static readonly Invitation? Current = Invitation.ReadAndClear();
@@ -57,7 +57,7 @@ internal static class ForkingChild
         }
 
         // Compile the runtime's request path now, while the spare waits, rather than on the request.
-        WarmedUp = ForkingWarmUp.Run(server);
+        WarmedUp = invitation.WarmUp && ForkingWarmUp.Run(server);
         Socket[] descriptors;
         RequestEnvelope envelope;
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
@@ -139,8 +139,12 @@ internal static class ForkingChild
         watcher.Start();
     }
 
-    /// <summary>The invitation a parent gives a child, and how the child reads it.</summary>
-    internal sealed class Invitation(string controlName, byte[] token, string serverType)
+    /// <summary>
+    /// The invitation a parent gives a child, and how the child reads it. <paramref name="warmUp"/>: whether the child
+    /// warms up before it connects (a spare, which waits anyway), or connects at once (a child started for a request
+    /// that is already waiting, where warming would only delay it).
+    /// </summary>
+    internal sealed class Invitation(string controlName, byte[] token, string serverType, bool warmUp = true)
     {
         public string ControlName { get; } = controlName;
 
@@ -148,7 +152,9 @@ internal static class ForkingChild
 
         public string ServerType { get; } = serverType;
 
-        public string Encode() => $"{ControlName.Replace('\0', '@')};{Convert.ToHexString(Token)};{ServerType}";
+        public bool WarmUp { get; } = warmUp;
+
+        public string Encode() => $"{ControlName.Replace('\0', '@')};{Convert.ToHexString(Token)};{(WarmUp ? "spare" : "request")};{ServerType}";
 
         /// <summary>Reads the invitation and removes it from the environment, so processes this child starts are not invited.</summary>
         public static Invitation? ReadAndClear()
@@ -160,9 +166,9 @@ internal static class ForkingChild
             }
 
             Environment.SetEnvironmentVariable(InvitationVariable, null);
-            string[] parts = text.Split(';', 3);
-            return parts.Length == 3 && parts[0].StartsWith('@')
-                ? new Invitation('\0' + parts[0][1..], Convert.FromHexString(parts[1]), parts[2])
+            string[] parts = text.Split(';', 4);
+            return parts.Length == 4 && parts[0].StartsWith('@') && parts[2] is ("spare" or "request")
+                ? new Invitation('\0' + parts[0][1..], Convert.FromHexString(parts[1]), parts[3], warmUp: parts[2] == "spare")
                 : null;
         }
     }

@@ -53,7 +53,7 @@ public sealed partial class ForkingMixIn
             Abandon(spare);
         }
 
-        Child child = Start();
+        Child child = Start(warmUp: false);
         if (Wait(child) is not null && TryGive(child, payload, descriptors))
         {
             child.ClientAddress = clientAddress;
@@ -223,7 +223,7 @@ public sealed partial class ForkingMixIn
             Child spare;
             try
             {
-                spare = Start();
+                spare = Start(warmUp: true);
             }
 #pragma warning disable CA1031 // A spare that cannot start only costs latency; the next request starts its own child and reports why.
             catch (Exception)
@@ -246,11 +246,12 @@ public sealed partial class ForkingMixIn
     /// </summary>
     private bool StartingTooMany() => _spares.Count(c => c.Channel is { IsCompleted: false }) >= Environment.ProcessorCount;
 
+    /// <summary>Starts a child: a spare, which warms up before it connects, or (<paramref name="warmUp"/> false) one for a waiting request.</summary>
     [SupportedOSPlatform("linux")]
-    private Child Start()
+    private Child Start(bool warmUp)
     {
         ControlChannel control = _control!;
-        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!));
+        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!, warmUp));
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) =>
         {
