@@ -58,6 +58,7 @@ internal static class ForkingChild
 
         // Compile the runtime's request path now, while the spare waits, rather than on the request.
         WarmedUp = invitation.WarmUp && ForkingWarmUp.Run(server);
+
         Socket[] descriptors;
         RequestEnvelope envelope;
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
