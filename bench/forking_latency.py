@@ -3,9 +3,11 @@
 cold (no spare children) and with 2 spares, SocketServer's Threading mix-in, and CPython's ForkingTCPServer (and
 ThreadingTCPServer), all serving the same one-line handler on loopback. A request is: connect, send a line,
 read the reply to end of stream. Requests go one after another ("back to back") or one every 100 ms ("paced",
-which leaves a spare time to start again).
+which leaves a spare time to start again). With --ready-to-run, LatencyServer is published ReadyToRun
+(PublishReadyToRun=true, its own code and SocketServer.Runtime precompiled) and that build is measured.
 
     python3 bench/forking_latency.py [requests]
+    python3 bench/forking_latency.py --ready-to-run [requests]
 """
 import os
 import signal
@@ -19,7 +21,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROJECT = os.path.join(ROOT, "bench", "LatencyServer", "LatencyServer.csproj")
 DLL = os.path.join(ROOT, "bench", "LatencyServer", "bin", "Release", "net10.0", "LatencyServer.dll")
 TWIN = os.path.join(ROOT, "bench", "latency_twin.py")
-REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+READY_TO_RUN = "--ready-to-run" in sys.argv[1:]
+ARGUMENTS = [a for a in sys.argv[1:] if a != "--ready-to-run"]
+REQUESTS = int(ARGUMENTS[0]) if ARGUMENTS else 200
 
 
 def request(port):
@@ -61,27 +65,37 @@ def row(name, times, anchor):
     times = sorted(times)
     p50 = statistics.median(times) * 1000
     p99 = times[max(0, int(len(times) * 0.99) - 1)] * 1000
-    ratio = "%.2f" % (anchor / p50) if anchor else "1.00"
+    ratio = "%.2f" % (p50 / anchor) if anchor else "1.00"
     print("| %s | %d | %.2f ms | %.2f ms | %s |" % (name, len(times), p50, p99, ratio))
     return p50
 
 
-subprocess.run(["dotnet", "build", PROJECT, "-c", "Release", "-nologo", "-v:q"], check=True, stdout=subprocess.DEVNULL)
+if READY_TO_RUN:
+    PUBLISHED = os.path.join(ROOT, "bench", "LatencyServer", "bin", "ReadyToRun")
+    subprocess.run(["dotnet", "publish", PROJECT, "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
+                    "-p:PublishReadyToRun=true", "-o", PUBLISHED, "-nologo", "-v:q"], check=True, stdout=subprocess.DEVNULL)
+    DLL = os.path.join(PUBLISHED, "LatencyServer.dll")
+else:
+    subprocess.run(["dotnet", "build", PROJECT, "-c", "Release", "-nologo", "-v:q"], check=True, stdout=subprocess.DEVNULL)
 cold = max(20, REQUESTS // 2)
 cases = [
     ("CPython ForkingTCPServer, back to back", ["python3", TWIN, "forking"], REQUESTS, 0.0),
     ("SocketServer Forking, cold (SpareChildren = 0), back to back", ["dotnet", DLL, "forking", "0"], cold, 0.0),
     ("SocketServer Forking, 2 spares, back to back", ["dotnet", DLL, "forking", "2"], REQUESTS, 0.0),
+    ("CPython ForkingTCPServer, paced (a request every 100 ms)", ["python3", TWIN, "forking"], cold, 0.1),
     ("SocketServer Forking, 2 spares, paced (a request every 100 ms)", ["dotnet", DLL, "forking", "2"], cold, 0.1),
     ("CPython ThreadingTCPServer, back to back", ["python3", TWIN, "threading"], REQUESTS, 0.0),
     ("SocketServer Threading, back to back", ["dotnet", DLL, "threading"], REQUESTS, 0.0),
 ]
 
-print("Per-request latency on loopback, %d cores; ratio = CPython ForkingTCPServer p50 / this p50 (> 1 is faster)" % os.cpu_count())
+print("LatencyServer %s" % ("published ReadyToRun" if READY_TO_RUN else "built (JIT)"))
+print("Per-request latency on loopback, %d cores; ratio = this p50 / CPython ForkingTCPServer's p50 at the same pace (< 1 is faster)" % os.cpu_count())
 print()
 print("| server | requests | p50 | p99 | ratio |")
 print("|---|---:|---:|---:|---:|")
-anchor = None
+anchors = {}
 for name, command, count, pause in cases:
-    p50 = row(name, measure(command, count, pause), anchor)
-    anchor = anchor or p50
+    cpython = name.startswith("CPython ForkingTCPServer")
+    p50 = row(name, measure(command, count, pause), None if cpython else anchors[pause])
+    if cpython:
+        anchors[pause] = p50

@@ -1,4 +1,4 @@
-// bench/forking_latency.py runs this: `LatencyServer forking <spares>` or `LatencyServer threading`, on
+// bench/forking_latency.py runs this: `LatencyServer forking <spares> [<max spares>]` or `LatencyServer threading`, on
 // 127.0.0.1 with a free port; prints "listening on <endpoint>"; SIGTERM stops it.
 using System.Net;
 using System.Runtime.InteropServices;
@@ -9,7 +9,11 @@ using static SocketServer.Transport;
 
 var loopback = new IPEndPoint(IPAddress.Loopback, 0);
 using BaseServer server = args[0] == "forking"
-    ? new ForkingLatencyServer(loopback) { SpareChildren = int.Parse(args[1]) }
+    ? new ForkingLatencyServer(loopback)
+    {
+        SpareChildren = int.Parse(args[1]),
+        MaxSpareChildren = args.Length > 2 ? int.Parse(args[2]) : ForkingMixIn.DefaultMaxSpareChildren,
+    }
     : new ThreadingLatencyServer(loopback);
 using var stop = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {

@@ -1,4 +1,4 @@
-// A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N,
+// A Forking server for the tests. Arguments: --transport tcp|udp|unixstream|unixdatagram, --spares N, --max-spares N,
 // --max-children N, --block-on-close true|false, --broken-children (children exit with 3 before serving),
 // --before MODE: what the program does itself before serving, in the parent and in every child alike:
 //   service-actions  -> ServiceActions()
@@ -10,16 +10,22 @@
 //                       (Timeout 50 ms, so HandleTimeout() runs too), until "close"
 // The parent prints "listening on <address>" and "parent <pid>", then obeys one command per line on standard input:
 //   active   -> "active: null" | "active: none" | "active: <pid>,<pid>"
+//   spares   -> "spares: target <how many the server keeps now> count <spares started or starting>"
 //   count    -> "count: <the parent's count>"
 //   collect  -> CollectChildren(), then "collected"
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
 //   reject on|off -> VerifyRequest refuses every request (printing "rejected") or none; "rejecting: on|off"
 //   metrics  -> waits until no request runs, then "metrics: name=value ..." from the parent's own meter listener
+// Every process (parent and children) listens to its own SocketServer meter and counts what the program's own code
+// ran: handlers created, FinishRequest, CreateRequestStream and ShutdownRequest calls.
 //   close    -> "closing", Shutdown() (with --before loop: ends the loop), ServerClose(), "closed", exit 0
 // Requests (a line, or a datagram): count | hold (stream: answers, waits for the next line, answers "released") |
 // throw | die (the child kills itself with SIGKILL) | watch (stream: answers, waits for the server's
 // StoppingToken, answers "stopped") | start-child (the child asks the runtime to start a process: "refused: <why>"
-// or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed").
+// or "started <pid>") | process-request (the child calls its server's ProcessRequest: "refused: <why>" or "processed") |
+// steps ("pid <pid> warmed <True|False> handlers <n> finish <n> streams <n> shutdown <n> io_transmit <bytes>": what the
+// program's own code ran in this process so far, whether the child warmed up first, and what its meter saw written) |
+// pgo ("pid <pid> pgo <DOTNET_TieredPGO in this process, or unset>").
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -56,14 +62,15 @@ public static class Program
             _ => throw new ArgumentException($"unknown transport {transport}"),
         };
         host.SpareChildren = int.Parse(Option(args, "--spares") ?? "2");
+        host.MaxSpareChildren = int.Parse(Option(args, "--max-spares") ?? $"{ForkingMixIn.DefaultMaxSpareChildren}");
         host.MaxChildren = int.Parse(Option(args, "--max-children") ?? "40");
         host.BlockOnClose = bool.Parse(Option(args, "--block-on-close") ?? "true");
         var server = (BaseServer)host;
         SecondHost? second = before == "two-servers" ? new SecondHost(loopback, () => new LineHandler()) { SpareChildren = 1, MaxChildren = 1 } : null;
 
+        ProcessMetrics.Start();
         if (!ForkingMixIn.IsChildProcess)
         {
-            ParentMetrics.Start();
             Say($"listening on {server.ServerAddress}");
             Say($"parent {Environment.ProcessId}");
             Action stop = before == "loop" ? () => _stopLoop = true : server.Shutdown;
@@ -149,6 +156,9 @@ public static class Program
     public static string Reply(IForkingHost host, string command) => command switch
     {
         "count" => $"pid {Environment.ProcessId} count {++host.Count}",
+        "pgo" => $"pid {Environment.ProcessId} pgo {Environment.GetEnvironmentVariable(ChildLauncher.TieredPgoVariable) ?? "unset"}",
+        "steps" => $"pid {Environment.ProcessId} warmed {ForkingChild.WarmedUp} handlers {Steps.Handlers} finish {Steps.Finish} streams {Steps.Streams} " +
+            $"shutdown {Steps.Shutdown} {ProcessMetrics.Snapshot().Split(' ').Single(m => m.StartsWith("io_transmit=", StringComparison.Ordinal)).Replace('=', ' ')}",
         "start-child" => StartChild(),
         "process-request" => ProcessRequest((BaseServer)host),
         "throw" => throw new InvalidOperationException("thrown on purpose"),
@@ -204,6 +214,10 @@ public static class Program
                 case "count":
                     Say($"count: {host.Count}");
                     break;
+                case "spares":
+                    (int target, int spares) = host.ForkingMixIn.SpareState((IForkingSettings)host);
+                    Say($"spares: target {target} count {spares}");
+                    break;
                 case "collect":
                     host.ForkingMixIn.CollectChildren();
                     Say("collected");
@@ -233,7 +247,7 @@ public static class Program
                         break;
                     }
 
-                    Say("metrics: " + ParentMetrics.Snapshot());
+                    Say("metrics: " + ProcessMetrics.Snapshot());
                     break;
                 case "close":
                     Say("closing");
@@ -256,6 +270,8 @@ public interface IForkingHost
 
     int SpareChildren { get; set; }
 
+    int MaxSpareChildren { get; set; }
+
     bool BlockOnClose { get; set; }
 
     ForkingMixIn ForkingMixIn { get; }
@@ -265,6 +281,24 @@ public interface IForkingHost
 public partial class TcpHost : IForkingHost
 {
     public int Count { get; set; }
+
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
 
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
@@ -287,6 +321,24 @@ public partial class UdpHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
+
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
@@ -296,6 +348,24 @@ public partial class UdpHost : IForkingHost
 public partial class UnixStreamHost : IForkingHost
 {
     public int Count { get; set; }
+
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
 
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
@@ -307,13 +377,45 @@ public partial class UnixDatagramHost : IForkingHost
 {
     public int Count { get; set; }
 
+    public override void FinishRequest(object request, EndPoint? clientAddress)
+    {
+        Steps.Finish++;
+        base.FinishRequest(request, clientAddress);
+    }
+
+    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
+    {
+        Steps.Streams++;
+        return base.CreateRequestStream(request, clientAddress);
+    }
+
+    public override void ShutdownRequest(object request)
+    {
+        Steps.Shutdown++;
+        base.ShutdownRequest(request);
+    }
+
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
+/// <summary>What the program's own code ran in this process: a Forking child runs exactly one request of the program's.</summary>
+public static class Steps
+{
+    public static int Handlers { get; set; }
+
+    public static int Finish { get; set; }
+
+    public static int Streams { get; set; }
+
+    public static int Shutdown { get; set; }
+}
+
 public sealed class LineHandler : StreamRequestHandler
 {
+    public LineHandler() => Steps.Handlers++;
+
     public override void Handle()
     {
         string command = Encoding.UTF8.GetString(RFile.ReadLine()).Trim();
@@ -339,6 +441,8 @@ public sealed class LineHandler : StreamRequestHandler
 
 public sealed class PacketHandler : DatagramRequestHandler
 {
+    public PacketHandler() => Steps.Handlers++;
+
     public override void Handle() =>
         WFile.Write(Encoding.UTF8.GetBytes(Program.Reply((IForkingHost)Server, Encoding.UTF8.GetString(Packet).Trim())));
 }

@@ -96,6 +96,7 @@ public class GeneratedServerTests
         dynamic forking = server;
         Assert.Equal(40, (int)forking.MaxChildren);
         Assert.Equal(2, (int)forking.SpareChildren);
+        Assert.Equal(8, (int)forking.MaxSpareChildren);
         Assert.True((bool)forking.BlockOnClose);
         Assert.Null(forking.ForkingMixIn.ActiveChildren);
         Assert.Equal(TimeSpan.FromSeconds(300), server.Timeout);

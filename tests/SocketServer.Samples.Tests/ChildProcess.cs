@@ -135,6 +135,10 @@ public sealed partial class ChildProcess : IDisposable
     public static ChildProcess BuiltInOwnProcessGroup(string projectFolder, string assemblyName, params string[] arguments)
         => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], ownProcessGroup: true);
 
+    /// <summary><see cref="BuiltInOwnProcessGroup(string, string, string[])"/> with extra environment variables.</summary>
+    public static ChildProcess BuiltInOwnProcessGroup(string projectFolder, string assemblyName, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        => new(DotNet, [BuiltPath(projectFolder, assemblyName), .. arguments], environment, ownProcessGroup: true);
+
     /// <summary>
     /// Runs a program in <paramref name="workingDirectory"/> as the leader of its own process group, with extra
     /// environment variables: <see cref="Dispose"/> ends everything it started.

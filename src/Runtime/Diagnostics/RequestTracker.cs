@@ -35,6 +35,9 @@ internal sealed class RequestTracker(BaseServer server)
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Whether this server's requests stay out of metrics (a Forking spare's warm-up server).</summary>
+    public bool Muted { get; set; }
+
     private KeyValuePair<string, object?>[] Tags => _tags ??=
     [
         new("socketserver.server", server.GetType().Name),
@@ -107,7 +110,7 @@ internal sealed class RequestTracker(BaseServer server)
         }
 
         string type = error.GetType().FullName ?? error.GetType().Name;
-        if (SocketServerTelemetry.Errors.Enabled)
+        if (SocketServerTelemetry.Errors.Enabled && !Muted)
         {
             KeyValuePair<string, object?>[] tags = Tags;
             SocketServerTelemetry.Errors.Add(1, tags[0], tags[1], new("error.type", type));
@@ -244,7 +247,7 @@ internal sealed class RequestTracker(BaseServer server)
     /// <summary>Counts bytes a handler read or wrote (cheap: one flag check when nobody listens).</summary>
     public void Io(long bytes, bool received)
     {
-        if (bytes > 0 && SocketServerTelemetry.Io.Enabled)
+        if (bytes > 0 && SocketServerTelemetry.Io.Enabled && !Muted)
         {
             KeyValuePair<string, object?>[] tags = received
                 ? _receiveTags ??= [.. Tags, new("network.io.direction", "receive")]

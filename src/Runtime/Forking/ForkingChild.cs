@@ -18,12 +18,15 @@ namespace SocketServer.Internal;
 /// </summary>
 internal static class ForkingChild
 {
-    /// <summary>The environment variable that carries the invitation: <c>control-name;token;server-type</c>.</summary>
+    /// <summary>The environment variable that carries the invitation: <c>control-name;token;spare|request;server-type</c>.</summary>
     public const string InvitationVariable = "SOCKETSERVER_FORKING_CHILD";
 
     private static readonly Invitation? Current = Invitation.ReadAndClear();
     private static TextWriter? _mutedOutput;
     private static int _claimed;
+
+    /// <summary>Whether this child's warm-up request (see <see cref="ForkingWarmUp"/>) was served before it took its real one.</summary>
+    public static bool WarmedUp { get; private set; }
 
     /// <summary>True in a process the Forking mix-in started.</summary>
     public static bool IsChild => Current is not null;
@@ -53,9 +56,16 @@ internal static class ForkingChild
             Thread.Sleep(Timeout.Infinite);
         }
 
+        // Compile the runtime's request path now, while the spare waits, rather than on the request.
+        WarmedUp = invitation.WarmUp && ForkingWarmUp.Run(server);
+
         Socket[] descriptors;
         RequestEnvelope envelope;
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+
+        // Started now, while the spare waits: starting a thread costs milliseconds in a young process, too much for a request.
+        var requestTaken = new ManualResetEventSlim();
+        WatchParent(channel, server, requestTaken);
         {
             try
             {
@@ -84,7 +94,7 @@ internal static class ForkingChild
             Console.SetOut(_mutedOutput);
         }
 
-        WatchParent(channel, server);
+        requestTaken.Set();
 
         server.AdoptForkedAddress(envelope.ServerAddress);
         object request = envelope.Packet is { } packet ? new DatagramRequest(packet, descriptors[0]) : descriptors[0];
@@ -104,13 +114,15 @@ internal static class ForkingChild
     /// <summary>
     /// The parent keeps the channel open while its server runs; when it closes the channel (its server stopped) or
     /// dies, the child's server stops too: its <see cref="BaseServer.StoppingToken"/> fires, so a long-lived request
-    /// that honours it ends with the server, as in the parent.
+    /// that honours it ends with the server, as in the parent. The watcher starts before the request arrives and waits
+    /// for <paramref name="requestTaken"/>: until then the channel is the request's, which the main thread receives.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    private static void WatchParent(Socket channel, BaseServer server)
+    private static void WatchParent(Socket channel, BaseServer server, ManualResetEventSlim requestTaken)
     {
         var watcher = new Thread(() =>
         {
+            requestTaken.Wait();
             try
             {
                 channel.Receive(new byte[1]);
@@ -128,8 +140,12 @@ internal static class ForkingChild
         watcher.Start();
     }
 
-    /// <summary>The invitation a parent gives a child, and how the child reads it.</summary>
-    internal sealed class Invitation(string controlName, byte[] token, string serverType)
+    /// <summary>
+    /// The invitation a parent gives a child, and how the child reads it. <paramref name="warmUp"/>: whether the child
+    /// warms up before it connects (a spare, which waits anyway), or connects at once (a child started for a request
+    /// that is already waiting, where warming would only delay it).
+    /// </summary>
+    internal sealed class Invitation(string controlName, byte[] token, string serverType, bool warmUp = true)
     {
         public string ControlName { get; } = controlName;
 
@@ -137,7 +153,9 @@ internal static class ForkingChild
 
         public string ServerType { get; } = serverType;
 
-        public string Encode() => $"{ControlName.Replace('\0', '@')};{Convert.ToHexString(Token)};{ServerType}";
+        public bool WarmUp { get; } = warmUp;
+
+        public string Encode() => $"{ControlName.Replace('\0', '@')};{Convert.ToHexString(Token)};{(WarmUp ? "spare" : "request")};{ServerType}";
 
         /// <summary>Reads the invitation and removes it from the environment, so processes this child starts are not invited.</summary>
         public static Invitation? ReadAndClear()
@@ -149,9 +167,9 @@ internal static class ForkingChild
             }
 
             Environment.SetEnvironmentVariable(InvitationVariable, null);
-            string[] parts = text.Split(';', 3);
-            return parts.Length == 3 && parts[0].StartsWith('@')
-                ? new Invitation('\0' + parts[0][1..], Convert.FromHexString(parts[1]), parts[2])
+            string[] parts = text.Split(';', 4);
+            return parts.Length == 4 && parts[0].StartsWith('@') && parts[2] is ("spare" or "request")
+                ? new Invitation('\0' + parts[0][1..], Convert.FromHexString(parts[1]), parts[3], warmUp: parts[2] == "spare")
                 : null;
         }
     }

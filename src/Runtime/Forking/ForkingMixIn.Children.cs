@@ -3,7 +3,9 @@
 // mix-in's steps (ForkingMixIn.cs) only decide when; this file is how.
 
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
@@ -36,9 +38,11 @@ public sealed partial class ForkingMixIn
     /// child), or to a child started for it. A spare that died meanwhile is skipped.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    private Child HandOff(byte[] payload, Socket[] descriptors, EndPoint? clientAddress)
+    private Child HandOff(byte[] payload, Socket[] descriptors, EndPoint? clientAddress, SpareLimits limits)
     {
-        while (TakeSpare() is { } spare)
+        Child? first = TakeSpare();
+        Busy(limits, starved: first is not { Channel.IsCompleted: true });
+        for (Child? spare = first; spare is not null; spare = TakeSpare())
         {
             if (Wait(spare) is not null && TryGive(spare, payload, descriptors))
             {
@@ -49,7 +53,7 @@ public sealed partial class ForkingMixIn
             Abandon(spare);
         }
 
-        Child child = Start();
+        Child child = Start(warmUp: false);
         if (Wait(child) is not null && TryGive(child, payload, descriptors))
         {
             child.ClientAddress = clientAddress;
@@ -109,23 +113,117 @@ public sealed partial class ForkingMixIn
         return signalled == 0 ? child.Channel.Result : null;
     }
 
-    [SupportedOSPlatform("linux")]
-    private void KeepSpares(int spareChildren)
+    /// <summary>
+    /// A request arrived. If it found no spare ready (<paramref name="starved"/>), requests come faster than spares
+    /// start: keep one more, up to <c>MaxSpareChildren</c>.
+    /// </summary>
+    private void Busy(SpareLimits limits, bool starved)
     {
+        lock (_gate)
+        {
+            _lastActivity = Environment.TickCount64;
+            if (starved)
+            {
+                _spareTarget = Math.Min(limits.Maximum, SpareTarget(limits) + 1);
+            }
+        }
+    }
+
+    /// <summary>How many spares to keep now, within the limits (which the program may have changed). Called under <c>_gate</c>.</summary>
+    private int SpareTarget(SpareLimits limits) => Math.Clamp(_spareTarget, limits.Minimum, limits.Maximum);
+
+    /// <summary>
+    /// While no request comes and no child runs, lowers the number of spares kept by one each <see cref="SpareIdleStep"/>,
+    /// down to <c>SpareChildren</c>, and tells an extra spare that is ready to go (closing its channel, which it takes as
+    /// "not needed" and exits 0). One that is still starting stays until the next call.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private void ShrinkWhenIdle(SpareLimits limits)
+    {
+        Child? retired = null;
+        lock (_gate)
+        {
+            long now = Environment.TickCount64;
+            if (_active is { Count: > 0 })
+            {
+                _lastActivity = now;
+            }
+            else if (SpareTarget(limits) > limits.Minimum && now - _lastActivity >= (long)SpareIdleStep.TotalMilliseconds)
+            {
+                _spareTarget = SpareTarget(limits) - 1;
+                _lastActivity = now;
+            }
+
+            int ready = _spares.FindLastIndex(c => c.Channel is { IsCompletedSuccessfully: true });
+            if (_spares.Count > SpareTarget(limits) && ready >= 0)
+            {
+                retired = _spares[ready];
+                _spares.RemoveAt(ready);
+                _retiring.Add(retired);
+            }
+        }
+
+        if (retired is not null)
+        {
+            _control?.Forget(retired.Pid);
+        }
+    }
+
+    /// <summary>Disposes spares that were told to go once they have exited (never under <c>_gate</c>: see there).</summary>
+    private void ReapRetired()
+    {
+        Child[] retiring;
+        lock (_gate)
+        {
+            if (_retiring.Count == 0)
+            {
+                return;
+            }
+
+            retiring = [.. _retiring];
+        }
+
+        List<Child> gone = [.. retiring.Where(c => c.Process.HasExited)];
+        lock (_gate)
+        {
+            _retiring.RemoveAll(gone.Contains);
+        }
+
+        foreach (Child child in gone)
+        {
+            child.Process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Starts spares until the server keeps as many as it should: always <c>SpareChildren</c>; more (up to the number
+    /// requests asked for, see <see cref="Busy"/>) only while the children in all stay below <c>MaxChildren</c>, and at
+    /// most one extra per call: starting a process blocks the serving loop for milliseconds (tens on a busy machine),
+    /// and the loop calls this after every request, so extra spares come one per request instead of stalling one.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private void KeepSpares(SpareLimits limits)
+    {
+        bool startedExtra = false;
         while (true)
         {
             lock (_gate)
             {
-                if (_closed || _spares.Count >= spareChildren)
+                int spares = _spares.Count;
+                int children = spares + _retiring.Count + (_active?.Count ?? 0);
+                bool extra = spares >= limits.Minimum;
+                if (_closed || spares >= SpareTarget(limits) || (extra && (startedExtra || children >= limits.MaxChildren || StartingTooMany())))
                 {
                     return;
                 }
+
+                startedExtra |= extra;
             }
 
             Child spare;
             try
             {
-                spare = Start();
+                spare = Start(warmUp: true);
             }
 #pragma warning disable CA1031 // A spare that cannot start only costs latency; the next request starts its own child and reports why.
             catch (Exception)
@@ -141,11 +239,19 @@ public sealed partial class ForkingMixIn
         }
     }
 
+    /// <summary>
+    /// Whether as many spares are still starting as there are processors. Starting a .NET process is mostly CPU: more at
+    /// once only share the processors and all become ready late together, so a request waiting for the oldest waited
+    /// longest (about a second with 8 starting on 2 busy cores). Extra spares wait for a processor instead. Called under <c>_gate</c>.
+    /// </summary>
+    private bool StartingTooMany() => _spares.Count(c => c.Channel is { IsCompleted: false }) >= Environment.ProcessorCount;
+
+    /// <summary>Starts a child: a spare, which warms up before it connects, or (<paramref name="warmUp"/> false) one for a waiting request.</summary>
     [SupportedOSPlatform("linux")]
-    private Child Start()
+    private Child Start(bool warmUp)
     {
         ControlChannel control = _control!;
-        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!));
+        Process process = ChildLauncher.Start(new ForkingChild.Invitation(control.Name, control.Token, _server!.GetType().FullName!, warmUp));
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) =>
         {
@@ -179,6 +285,15 @@ public sealed partial class ForkingMixIn
         }
 
         child.Process.Dispose();
+    }
+
+    /// <summary>For tests: how many spares the server keeps now, and how many it has (started or starting).</summary>
+    internal (int Target, int Spares) SpareState(IForkingSettings settings)
+    {
+        lock (_gate)
+        {
+            return (SpareTarget(SpareLimits.Of(settings)), _spares.Count);
+        }
     }
 
     /// <summary>A child process: its channel (once connected) and the request it was given.</summary>

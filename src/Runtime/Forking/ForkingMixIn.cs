@@ -48,6 +48,19 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
     /// </summary>
     public const int DefaultSpareChildren = 2;
 
+    /// <summary>
+    /// How many spares a Forking server may keep by default while requests come faster than spares start: 8. The server
+    /// keeps <see cref="DefaultSpareChildren"/> spares, adds one whenever a request finds no spare ready, up to this many
+    /// (and never past <c>MaxChildren</c> children in all), and gives one back each <see cref="SpareIdleStep"/> it stays idle.
+    /// </summary>
+    public const int DefaultMaxSpareChildren = 8;
+
+    /// <summary>
+    /// How long a Forking server must be idle (no request taken, no child running) before it lets one extra spare go:
+    /// 1 second, so a server that kept more spares through a burst returns to <c>SpareChildren</c> a few seconds after it.
+    /// </summary>
+    public static readonly TimeSpan SpareIdleStep = TimeSpan.FromSeconds(1);
+
     /// <summary>Python's <c>ForkingMixIn.timeout</c>: 300 seconds.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);
 
@@ -62,7 +75,15 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
     private readonly object _exits = new();
     private long _exitCount;
     private readonly List<Child> _spares = [];
+
+    // Spares told to go (the server kept more through a burst and is idle again), until they have exited.
+    private readonly List<Child> _retiring = [];
     private List<Child>? _active;
+
+    // How many spares the server keeps now: SpareChildren, raised by requests that found no spare ready (up to
+    // MaxSpareChildren), lowered one per SpareIdleStep of idleness. Guarded by _gate.
+    private int _spareTarget;
+    private long _lastActivity = Environment.TickCount64;
     private ControlChannel? _control;
     private BaseServer? _server;
     private bool _closed;
@@ -112,6 +133,7 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
             }
         }
 
+        ReapRetired();
         Child[] candidates;
         lock (_gate)
         {
@@ -142,39 +164,40 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
     }
 
     /// <summary>
-    /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does) and keeps
-    /// <paramref name="spareChildren"/> spares started, so even the first request finds one waiting. In a child process it
-    /// does nothing: a child never starts a child.
+    /// The Forking part of <c>ServiceActions</c>: reaps children that have exited (as Python's does), lets an extra spare
+    /// go when the server has been idle for <see cref="SpareIdleStep"/>, and keeps the spares started, so even the first
+    /// request finds one waiting. In a child process it does nothing: a child never starts a child.
     /// </summary>
     /// <param name="server">The composed server.</param>
-    /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
-    internal void ServiceActions(BaseServer server, int spareChildren)
+    /// <param name="limits">The server's <c>SpareChildren</c>, <c>MaxSpareChildren</c> and <c>MaxChildren</c>.</param>
+    internal void ServiceActions(BaseServer server, SpareLimits limits)
     {
         ArgumentNullException.ThrowIfNull(server);
         CollectChildren();
-        if (spareChildren > 0 && DescriptorPassing.IsSupported && EnsureParent(server))
+        if (limits.Minimum > 0 && DescriptorPassing.IsSupported && EnsureParent(server))
         {
-            KeepSpares(spareChildren);
+            ShrinkWhenIdle(limits);
+            KeepSpares(limits);
         }
     }
 
     /// <summary>
     /// Hands the request to a child (a spare, or one started now), then closes the parent's copy with
-    /// <c>CloseRequest</c>. When <paramref name="maxChildren"/> children are running, first waits for one to finish.
+    /// <c>CloseRequest</c>. When the server's <c>MaxChildren</c> children are running, first waits for one to finish.
     /// </summary>
     /// <param name="server">The composed server.</param>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
-    /// <param name="maxChildren">The server's <c>MaxChildren</c>.</param>
-    /// <param name="spareChildren">The server's <c>SpareChildren</c>.</param>
+    /// <param name="limits">The server's <c>SpareChildren</c>, <c>MaxSpareChildren</c> and <c>MaxChildren</c>.</param>
     /// <exception cref="PlatformNotSupportedException">Not on 64-bit Linux.</exception>
     /// <exception cref="ChildProcessException">No child could be started for the request.</exception>
     /// <exception cref="InvalidOperationException">
     /// Called in a child process, whose server serves the one request handed to it and never starts a child.
     /// </exception>
     [SupportedOSPlatform("linux")]
-    internal void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, int maxChildren, int spareChildren)
+    internal void ProcessRequest(BaseServer server, object request, EndPoint? clientAddress, SpareLimits limits)
     {
+        int maxChildren = limits.MaxChildren;
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(request);
         if (!EnsureParent(server))
@@ -205,7 +228,7 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
         }
 
         (byte[] payload, Socket[] descriptors) = Describe(server, request, clientAddress);
-        Child child = HandOff(payload, descriptors, clientAddress);
+        Child child = HandOff(payload, descriptors, clientAddress, limits);
         child.Request = request;
         lock (_gate)
         {
@@ -213,7 +236,7 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
         }
 
         server.CloseRequest(request);
-        KeepSpares(spareChildren);
+        KeepSpares(limits);
     }
 
     /// <summary>
@@ -229,8 +252,9 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
         lock (_gate)
         {
             _closed = true;
-            spares = [.. _spares];
+            spares = [.. _spares, .. _retiring];
             _spares.Clear();
+            _retiring.Clear();
         }
 
         if (DescriptorPassing.IsSupported)
@@ -259,14 +283,11 @@ public sealed partial class ForkingMixIn : ServerMixIn<IForkingSettings>
     /// <param name="request">The request.</param>
     /// <param name="clientAddress">The client's address.</param>
     [SupportedOSPlatform("linux")]
-    public override void ProcessRequest(object request, EndPoint? clientAddress)
-    {
-        IForkingSettings settings = Settings;
-        ProcessRequest(Server, request, clientAddress, settings.MaxChildren, settings.SpareChildren);
-    }
+    public override void ProcessRequest(object request, EndPoint? clientAddress) =>
+        ProcessRequest(Server, request, clientAddress, SpareLimits.Of(Settings));
 
     /// <summary>Reaps children that have exited and keeps spare children started (replaces the base step, as in Python).</summary>
-    public override void ServiceActions() => ServiceActions(Server, Settings.SpareChildren);
+    public override void ServiceActions() => ServiceActions(Server, SpareLimits.Of(Settings));
 
     /// <summary>Reaps children that have exited (replaces the base step, as in Python).</summary>
     public override void HandleTimeout() => CollectChildren(blocking: false);
@@ -335,6 +356,17 @@ public interface IForkingSettings
     /// </summary>
     [SettingDefault(ForkingMixIn.DefaultSpareChildren)]
     int SpareChildren { get; }
+
+    /// <summary>
+    /// How many spares the server may keep while requests come faster than spares start (Apache's <c>MaxSpareServers</c>):
+    /// it keeps <see cref="SpareChildren"/>, adds one each time a request finds no spare ready, up to this many, and lets one
+    /// go each <see cref="ForkingMixIn.SpareIdleStep"/> it stays idle. Extra spares never take the children past
+    /// <see cref="MaxChildren"/> in all; a value at or below <see cref="SpareChildren"/> keeps exactly <see cref="SpareChildren"/>,
+    /// and with <see cref="SpareChildren"/> = 0 there is no spare at all.
+    /// 8 by default (see <see cref="ForkingMixIn.DefaultMaxSpareChildren"/>).
+    /// </summary>
+    [SettingDefault(ForkingMixIn.DefaultMaxSpareChildren)]
+    int MaxSpareChildren { get; }
 
     /// <summary>Whether <c>ServerClose</c> waits for running children. <see langword="true"/> by default, as in Python.</summary>
     [SettingDefault(true)]

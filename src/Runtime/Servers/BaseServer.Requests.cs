@@ -175,6 +175,12 @@ public abstract partial class BaseServer
     /// <summary>A transport closed a request (its <see cref="CloseRequest"/>): it no longer runs, even if a custom step skipped <see cref="EndRequest"/>.</summary>
     internal void RequestClosed(object request) => _requests.End(request);
 
+    /// <summary>
+    /// Stops this server's requests from reaching metrics: for the server a Forking spare warms itself up with, whose
+    /// request is not one of the program's.
+    /// </summary>
+    internal void MuteTelemetry() => _requests.Muted = true;
+
     /// <summary>Counts bytes a handler read (<paramref name="received"/>) or wrote, for the <c>socketserver.io</c> metric.</summary>
     internal void CountIo(long bytes, bool received) => _requests.Io(bytes, received);
 

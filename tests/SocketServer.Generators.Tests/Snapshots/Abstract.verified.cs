@@ -52,6 +52,10 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual int SpareChildren { get; set; } = 2;
 
+        /// <inheritdoc cref="global::SocketServer.IForkingSettings.MaxSpareChildren"/>
+        [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
+        public virtual int MaxSpareChildren { get; set; } = 8;
+
         /// <inheritdoc cref="global::SocketServer.IForkingSettings.BlockOnClose"/>
         [global::System.CodeDom.Compiler.GeneratedCode("SocketServer.Generators", "1.0.0.0")]
         public virtual bool BlockOnClose { get; set; } = true;

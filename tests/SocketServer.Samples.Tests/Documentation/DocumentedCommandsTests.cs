@@ -103,6 +103,14 @@ public class DocumentedCommandsTests(ITestOutputHelper log)
             "dotnet publish samples/UpperCaseTcp -c Release -r linux-x64 -p:PublishAot=true -o out",
             "./out/UpperCaseTcp --port 0"),
         Entry.Skip(
+            "publishes LatencyServer ReadyToRun first (crossgen of the program and SocketServer.Runtime, a minute or more on 2 cores), "
+            + "then measures exactly what `python3 bench/forking_latency.py 5` checks above, with that build",
+            "python3 bench/forking_latency.py --ready-to-run 200"),
+        Entry.Skip(
+            "docs/forking.md's advice for the reader's own program, in prose (there is no project to publish where it stands); "
+            + "`python3 bench/forking_latency.py --ready-to-run` publishes bench/LatencyServer exactly this way",
+            "dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true"),
+        Entry.Skip(
             "publishes UpperCaseTcp with NativeAOT first (about a minute on 2 cores; NativeAotTests covers that publish and the binary), then only times start-ups",
             "python3 bench/startup.py [runs]",
             "python3 bench/startup.py 20"),

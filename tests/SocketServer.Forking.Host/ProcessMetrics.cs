@@ -6,10 +6,10 @@ using SocketServer.Diagnostics;
 namespace ForkingHost;
 
 /// <summary>
-/// The parent's measurements of the SocketServer meter, added up: what a Forking server measures in its own process
-/// (children measure in theirs, where nobody listens here).
+/// This process's measurements of the SocketServer meter, added up. In the parent, what a Forking server measures in
+/// its own process; in a child, what the child measures (its one request, never its warm-up).
 /// </summary>
-public static class ParentMetrics
+public static class ProcessMetrics
 {
     private static readonly ConcurrentDictionary<string, double> Totals = new();
     private static MeterListener? _listener;
