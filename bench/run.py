@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The side-by-side benchmark: our Echo sample against CPython's socketserver, a raw-socket .NET baseline and Kestrel.
 
-    python3 bench/run.py                                # the full run (about 8 minutes on 2 cores), writes bench/RESULTS.md
+    python3 bench/run.py                                # the full run (about 11 minutes on 2 cores), writes bench/RESULTS.md
     python3 bench/run.py --warmup 0.5 --duration 1      # a quick look (noisier)
     python3 bench/run.py --quick                        # a smoke run of a few seconds: checks it works, measures nothing
 
