@@ -277,32 +277,10 @@ public interface IForkingHost
     ForkingMixIn ForkingMixIn { get; }
 }
 
-[SocketServer(Tcp, Forking)]
+[SocketServer(Tcp, Forking, typeof(HostSteps))]
 public partial class TcpHost : IForkingHost
 {
     public int Count { get; set; }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        Steps.Finish++;
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
-    {
-        Steps.Streams++;
-        return base.CreateRequestStream(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        Steps.Shutdown++;
-        base.ShutdownRequest(request);
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => Report(exception);
 
     internal static void Report(Exception exception) => Program.Say($"error {Environment.ProcessId} {exception.GetType().Name}: {exception.Message}");
 }
@@ -316,67 +294,30 @@ public partial class SecondHost : IForkingHost
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
-[SocketServer(Udp, Forking)]
+[SocketServer(Udp, Forking, typeof(HostSteps))]
 public partial class UdpHost : IForkingHost
 {
     public int Count { get; set; }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        Steps.Finish++;
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
-    {
-        Steps.Streams++;
-        return base.CreateRequestStream(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        Steps.Shutdown++;
-        base.ShutdownRequest(request);
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
-[SocketServer(UnixStream, Forking)]
+[SocketServer(UnixStream, Forking, typeof(HostSteps))]
 public partial class UnixStreamHost : IForkingHost
 {
     public int Count { get; set; }
-
-    public override void FinishRequest(object request, EndPoint? clientAddress)
-    {
-        Steps.Finish++;
-        base.FinishRequest(request, clientAddress);
-    }
-
-    public override Stream CreateRequestStream(object request, EndPoint? clientAddress)
-    {
-        Steps.Streams++;
-        return base.CreateRequestStream(request, clientAddress);
-    }
-
-    public override void ShutdownRequest(object request)
-    {
-        Steps.Shutdown++;
-        base.ShutdownRequest(request);
-    }
-
-    public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
-
-    public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
 }
 
-[SocketServer(UnixDatagram, Forking)]
+[SocketServer(UnixDatagram, Forking, typeof(HostSteps))]
 public partial class UnixDatagramHost : IForkingHost
 {
     public int Count { get; set; }
+}
 
+/// <summary>
+/// The steps every host of this program shares, written once as a mix-in (listed on each host, as a Python program lists
+/// its mix-ins): counts the request steps this process ran, verifies as the program was told, reports errors.
+/// </summary>
+public sealed class HostSteps : ServerMixIn
+{
     public override void FinishRequest(object request, EndPoint? clientAddress)
     {
         Steps.Finish++;

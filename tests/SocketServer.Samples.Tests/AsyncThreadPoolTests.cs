@@ -49,18 +49,7 @@ public class AsyncThreadPoolTests(ITestOutputHelper output)
             await socket.ConnectAsync(endPoint, bound.Token);
             for (int i = 0; i < ReconnectEvery && sent < MessagesPerConnection; i++, sent++)
             {
-                int size = random.Next(32, message.Length + 1);
-                random.NextBytes(message.AsSpan(0, size));
-                await socket.SendAsync(message.AsMemory(0, size), SocketFlags.None, bound.Token);
-                int got = 0;
-                while (got < size)
-                {
-                    int read = await socket.ReceiveAsync(reply.AsMemory(got, size - got), SocketFlags.None, bound.Token);
-                    Assert.True(read > 0, $"The connection ended after {got} of {size} echoed bytes.");
-                    got += read;
-                }
-
-                Assert.True(message.AsSpan(0, size).SequenceEqual(reply.AsSpan(0, size)), "The echo differs from what was sent.");
+                await StreamClients.EchoRandomAsync(socket, random, message, reply, random.Next(32, message.Length + 1), bound.Token);
             }
         }
     }

@@ -52,21 +52,12 @@ public class InlineSocketCompletionsTests
         return new UnixDomainSocketEndPoint(path);
     }
 
-    private static Socket Connect(EndPoint endPoint)
-    {
-        var socket = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Connect(endPoint);
-        return socket;
-    }
-
     /// <summary>Writes <paramref name="total"/> random bytes while reading the echo concurrently, and compares all of it.</summary>
     private static async Task BulkAsync(EndPoint endPoint, int total, int seed)
     {
         var data = new byte[total];
         new Random(seed).NextBytes(data);
-        using Socket socket = Connect(endPoint);
+        using Socket socket = StreamClients.Connect(endPoint);
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         Task writing = Task.Run(async () =>
         {
@@ -94,22 +85,11 @@ public class InlineSocketCompletionsTests
         var random = new Random(seed);
         var message = new byte[512];
         var reply = new byte[512];
-        using Socket socket = Connect(endPoint);
+        using Socket socket = StreamClients.Connect(endPoint);
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         for (int i = 0; i < count; i++)
         {
-            int size = random.Next(1, message.Length + 1);
-            random.NextBytes(message.AsSpan(0, size));
-            await socket.SendAsync(message.AsMemory(0, size), SocketFlags.None, bound.Token);
-            int got = 0;
-            while (got < size)
-            {
-                int read = await socket.ReceiveAsync(reply.AsMemory(got, size - got), SocketFlags.None, bound.Token);
-                Assert.True(read > 0, $"The connection ended after {got} of {size} echoed bytes.");
-                got += read;
-            }
-
-            Assert.True(message.AsSpan(0, size).SequenceEqual(reply.AsSpan(0, size)), "The echo differs from what was sent.");
+            await StreamClients.EchoRandomAsync(socket, random, message, reply, random.Next(1, message.Length + 1), bound.Token);
         }
     }
 }

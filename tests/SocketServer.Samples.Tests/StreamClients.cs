@@ -41,6 +41,25 @@ internal static class StreamClients
         return Encoding.ASCII.GetString(echoed);
     }
 
+    /// <summary>
+    /// Sends <paramref name="size"/> random bytes of <paramref name="message"/> (drawn from <paramref name="random"/>) and
+    /// checks that exactly those come back; fails if the stream ends first.
+    /// </summary>
+    public static async Task EchoRandomAsync(Socket socket, Random random, byte[] message, byte[] reply, int size, CancellationToken cancellationToken)
+    {
+        random.NextBytes(message.AsSpan(0, size));
+        await socket.SendAsync(message.AsMemory(0, size), SocketFlags.None, cancellationToken);
+        int got = 0;
+        while (got < size)
+        {
+            int read = await socket.ReceiveAsync(reply.AsMemory(got, size - got), SocketFlags.None, cancellationToken);
+            Assert.True(read > 0, $"The connection ended after {got} of {size} echoed bytes.");
+            got += read;
+        }
+
+        Assert.True(message.AsSpan(0, size).SequenceEqual(reply.AsSpan(0, size)), "The echo differs from what was sent.");
+    }
+
     /// <summary>Connects, sends <paramref name="text"/>, closes its sending side, and returns all the server sent.</summary>
     public static string Exchange(EndPoint endPoint, string text)
     {
