@@ -11,6 +11,8 @@
 // The parent prints "listening on <address>" and "parent <pid>", then obeys one command per line on standard input:
 //   active   -> "active: null" | "active: none" | "active: <pid>,<pid>"
 //   spares   -> "spares: target <how many the server keeps now> count <spares started or starting>"
+//   await-spares T C -> waits (up to 60 s, rechecking after each turn of the serving loop) until the spares are target T
+//               count C, then answers as "spares" does
 //   count    -> "count: <the parent's count>"
 //   collect  -> CollectChildren(), then "collected"
 //   spawn-ls -> runs `ls -l /proc/self/fd` as an unrelated process and prints its lines as "fd: ..."
@@ -253,6 +255,42 @@ public static class Program
                     Say("closing");
                     stop();
                     return;
+                case var awaited when awaited.StartsWith("await-spares ", StringComparison.Ordinal):
+                    Say(AwaitSpares(host, awaited["await-spares ".Length..]));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Pulsed after every turn of the serving loop (<see cref="HostSteps.ServiceActions"/>), where the spares change.</summary>
+    private static readonly object LoopTurns = new();
+
+    internal static void LoopTurned()
+    {
+        lock (LoopTurns)
+        {
+            Monitor.PulseAll(LoopTurns);
+        }
+    }
+
+    /// <summary>The "spares" line once it reads "target T count C" (<paramref name="wanted"/> is "T C"), or as it is after 60 s.</summary>
+    private static string AwaitSpares(IForkingHost host, string wanted)
+    {
+        string expected = "spares: target " + wanted.Replace(" ", " count ", StringComparison.Ordinal);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        lock (LoopTurns)
+        {
+            while (true)
+            {
+                (int target, int spares) = host.ForkingMixIn.SpareState((IForkingSettings)host);
+                string line = $"spares: target {target} count {spares}";
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (line == expected || left <= TimeSpan.Zero)
+                {
+                    return line;
+                }
+
+                Monitor.Wait(LoopTurns, left);
             }
         }
     }
@@ -314,7 +352,8 @@ public partial class UnixDatagramHost : IForkingHost
 
 /// <summary>
 /// The steps every host of this program shares, written once as a mix-in (listed on each host, as a Python program lists
-/// its mix-ins): counts the request steps this process ran, verifies as the program was told, reports errors.
+/// its mix-ins): counts the request steps this process ran, verifies as the program was told, reports errors, and tells
+/// await-spares that the serving loop turned.
 /// </summary>
 public sealed class HostSteps : ServerMixIn
 {
@@ -339,6 +378,12 @@ public sealed class HostSteps : ServerMixIn
     public override bool VerifyRequest(object request, EndPoint? clientAddress) => Program.Verify();
 
     public override void HandleError(object request, EndPoint? clientAddress, Exception exception) => TcpHost.Report(exception);
+
+    public override void ServiceActions()
+    {
+        base.ServiceActions();
+        Program.LoopTurned();
+    }
 }
 
 /// <summary>What the program's own code ran in this process: a Forking child runs exactly one request of the program's.</summary>

@@ -15,18 +15,18 @@ public class AdaptiveSparesTests(ITestOutputHelper output)
     public void Requests_that_find_no_spare_ready_raise_the_spares_up_to_MaxSpareChildren_and_idleness_lowers_them_back()
     {
         using Host host = Host.Start("tcp", "--spares", "1", "--max-spares", "3", "--max-children", "20");
-        WaitFor(host, "spares: target 1 count 1"); // the serving loop starts the first spare once it runs
+        Assert.Equal("spares: target 1 count 1", host.AwaitSpares(1, 1)); // the serving loop starts the first spare once it runs
 
         // Five requests at once: the serving loop takes them microseconds apart, far sooner than a replacement spare starts.
         List<Socket> held = Hold(host, 5);
         Match grown = Regex.Match(host.Command("spares", "spares:"), @"^spares: target (\d+) count (\d+)$");
         Assert.Equal("3", grown.Groups[1].Value);
         Assert.InRange(int.Parse(grown.Groups[2].Value), 1, 3);
-        WaitFor(host, "spares: target 3 count 3");
+        Assert.Equal("spares: target 3 count 3", host.AwaitSpares(3, 3));
 
         Release(held);
-        WaitFor(host, "spares: target 1 count 1");
-        WaitUntil(() => host.Children().Length == 1, () => $"children left: {string.Join(", ", host.Children())}");
+        Assert.Equal("spares: target 1 count 1", host.AwaitSpares(1, 1));
+        Assert.Single(host.WaitForChildrenToLeave(remaining: 1));
         Assert.Matches(@"^pid \d+ count 1$", host.Request("count"));
     }
 
@@ -36,7 +36,7 @@ public class AdaptiveSparesTests(ITestOutputHelper output)
         using Host host = Host.Start("tcp", "--spares", "2", "--max-spares", "0");
         List<Socket> held = Hold(host, 4);
         Assert.Matches(@"^spares: target 2 count [012]$", host.Command("spares", "spares:"));
-        WaitFor(host, "spares: target 2 count 2");
+        Assert.Equal("spares: target 2 count 2", host.AwaitSpares(2, 2));
         Release(held);
     }
 
@@ -105,23 +105,6 @@ public class AdaptiveSparesTests(ITestOutputHelper output)
             connection.Send("go\n"u8);
             Assert.Equal("released", Host.ReadLine(connection));
             connection.Dispose();
-        }
-    }
-
-    /// <summary>Asks for the spares until the answer is <paramref name="expected"/> (the server lets one go per idle second).</summary>
-    private static void WaitFor(Host host, string expected)
-    {
-        string last = "";
-        WaitUntil(() => (last = host.Command("spares", "spares:")) == expected, () => $"expected '{expected}', last '{last}'");
-    }
-
-    private static void WaitUntil(Func<bool> condition, Func<string> why)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); // a hang guard: the idle steps take a few seconds
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, why());
-            Thread.Sleep(50);
         }
     }
 }

@@ -45,6 +45,57 @@ public sealed class Host : IDisposable
         return Process.ReadUntil(line => line.StartsWith(answer, StringComparison.Ordinal), answer);
     }
 
+    /// <summary>The host's "spares" line once it reads "target <paramref name="target"/> count <paramref name="count"/>" (the host rechecks after each turn of its serving loop), or as it is after 60 s.</summary>
+    public string AwaitSpares(int target, int count) => Command($"await-spares {target} {count}", "spares:");
+
+    /// <summary>
+    /// Waits (up to 60 s) until all but <paramref name="remaining"/> of the host's present children have exited, each
+    /// watched by <see cref="System.Diagnostics.Process.WaitForExitAsync"/>, and returns the children then.
+    /// </summary>
+    public int[] WaitForChildrenToLeave(int remaining)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watching = Children().Select(pid => ExitOf(pid, bound.Token)).ToList();
+        int needed = watching.Count - remaining;
+        for (int exited = 0; exited < needed && watching.Count > 0;)
+        {
+            Task<bool> ended = Task.WhenAny(watching).GetAwaiter().GetResult();
+            watching.Remove(ended);
+            exited += ended.Result ? 1 : 0;
+            Assert.False(bound.IsCancellationRequested, $"children left: {string.Join(", ", Children())}");
+        }
+
+        bound.Cancel(); // stops watching the children that stay
+        return Children();
+    }
+
+    /// <summary>True when the process has exited (or was gone already); false when <paramref name="cancellationToken"/> fires first.</summary>
+    private static async Task<bool> ExitOf(int pid, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+
+        using (process)
+        {
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>One request and its whole reply.</summary>
     public string Request(string command)
     {

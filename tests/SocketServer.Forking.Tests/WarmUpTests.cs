@@ -19,13 +19,7 @@ public class WarmUpTests
 
         // Spares (started, if not ready yet) take every request from then on; before the serving loop has run, the
         // first request could find none and get a child of its own, which skips the warm-up.
-        string spares = "";
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((spares = host.Command("spares", "spares:")) != "spares: target 2 count 2")
-        {
-            Assert.True(DateTime.UtcNow < deadline, spares);
-            Thread.Sleep(50);
-        }
+        Assert.Equal("spares: target 2 count 2", host.AwaitSpares(2, 2));
 
         for (int i = 0; i < 3; i++)
         {
