@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
@@ -25,7 +24,7 @@ internal sealed class ControlChannel : IDisposable
     public ControlChannel()
     {
         Token = RandomNumberGenerator.GetBytes(32);
-        Name = string.Create(CultureInfo.InvariantCulture, $"\0socketserver-forking-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
+        Name = AbstractSocketName.Unique("forking");
         _listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         try
         {

@@ -2,7 +2,6 @@ using System;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 
 namespace SocketServer.Internal;
 
@@ -103,7 +102,7 @@ internal static class ForkingWarmUp
     /// <summary>Passes <paramref name="socket"/> through a seqpacket pair with an envelope, as a parent hands a request to its child.</summary>
     private static (Socket Received, RequestEnvelope Envelope) HandOver(Socket socket, EndPoint serverAddress, EndPoint? clientAddress, byte[]? packet)
     {
-        var name = new UnixDomainSocketEndPoint($"\0socketserver-warm-up-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
+        var name = new UnixDomainSocketEndPoint(AbstractSocketName.Unique("warm-up"));
         using var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         listener.Bind(name);
         listener.Listen(1);
@@ -137,8 +136,7 @@ internal static class ForkingWarmUp
     /// <summary>A fresh local address of the server's family: a loopback port, or an abstract Unix name.</summary>
     private static EndPoint LoopbackLike(EndPoint serverAddress) => serverAddress switch
     {
-        UnixDomainSocketEndPoint => new UnixDomainSocketEndPoint(
-            $"\0socketserver-warm-up-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}"),
+        UnixDomainSocketEndPoint => new UnixDomainSocketEndPoint(AbstractSocketName.Unique("warm-up")),
         IPEndPoint { AddressFamily: AddressFamily.InterNetworkV6 } => new IPEndPoint(IPAddress.IPv6Loopback, 0),
         _ => new IPEndPoint(IPAddress.Loopback, 0),
     };
